@@ -1,0 +1,65 @@
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonl.h"
+
+void
+jsonl_init(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+jsonl_write(FILE *f, const cJSON *obj)
+{
+	char *s;
+	int rc = JSONL_OK;
+
+	if ((s = cJSON_PrintUnformatted(obj)) == NULL) {
+		errno = ENOMEM;
+		return JSONL_ERR;
+	}
+	if (fputs(s, f) == EOF || putc('\n', f) == EOF || fflush(f) == EOF)
+		rc = errno == EPIPE ? JSONL_EPIPE : JSONL_ERR;
+	free(s);
+	if (rc != JSONL_OK)
+		clearerr(f);
+	return rc;
+}
+
+char *
+jsonl_utc(char *buf, size_t len, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+char *
+jsonl_utc_ms(char *buf, size_t len, const struct timespec *ts)
+{
+	struct tm tm;
+	char tmp[32];
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%03ldZ", tmp, ts->tv_nsec / 1000000L);
+	return buf;
+}
+
+cJSON *
+jsonl_add_num(cJSON *obj, const char *name, double v, int digits)
+{
+	double p = pow(10, digits);
+
+	if (isfinite(v))
+		v = round(v * p) / p;
+	else
+		return cJSON_AddNullToObject(obj, name);
+	return cJSON_AddNumberToObject(obj, name, v);
+}

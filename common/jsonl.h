@@ -1,0 +1,27 @@
+/* JSON-lines output: one object per line, flushed per record, errors reported. */
+#ifndef JSONL_H
+#define JSONL_H
+
+#include <stdio.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+
+enum { JSONL_OK = 0, JSONL_EPIPE = 1, JSONL_ERR = -1 };
+
+/*
+ * Write obj as one line to f and flush.  Returns JSONL_OK, JSONL_EPIPE when
+ * the reader has gone (the caller ends quietly), or JSONL_ERR with errno set.
+ * Call jsonl_init() first so a closed pipe is an error, not a signal.
+ */
+int jsonl_write(FILE *f, const cJSON *obj);
+void jsonl_init(void);
+
+/* Format t as ISO-8601 UTC with Z ("2026-11-21T10:59:55Z") into buf[21+]. */
+char *jsonl_utc(char *buf, size_t len, time_t t);
+/* Same, with milliseconds, from a timespec. */
+char *jsonl_utc_ms(char *buf, size_t len, const struct timespec *ts);
+
+/* Add a number rounded to `digits` decimals so floats print without noise. */
+cJSON *jsonl_add_num(cJSON *obj, const char *name, double v, int digits);
+
+#endif

@@ -1,0 +1,50 @@
+/* Serial line: exclusive open, raw 8N1 at a chosen baud, deadline reads, restore on exit. */
+#ifndef SER_PORT_H
+#define SER_PORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct ser_port;
+
+/* Baud rates a user may ask for; 0 terminated. */
+extern const int ser_bauds[];
+
+/* Return the baud if it is one we can set, else -1. */
+int ser_baud_ok(long long baud);
+
+/*
+ * Open path exclusively and set it to raw 8N1 at baud, no flow control.
+ * The line's previous settings are restored by ser_close(), at exit(), and
+ * on SIGINT/SIGTERM/SIGHUP.  Returns NULL with errbuf holding the reason and
+ * *status an fk_exit code (FK_NODEV, FK_LOCKED).
+ */
+struct ser_port *ser_open(const char *path, int baud, int *status,
+    char *errbuf, size_t errlen);
+void ser_close(struct ser_port *p);
+
+int ser_fd(const struct ser_port *p);
+const char *ser_path(const struct ser_port *p);
+int ser_baud(const struct ser_port *p);
+
+/* Discard anything already received (stale answers, noise). */
+void ser_flush_input(struct ser_port *p);
+
+/* Write all of buf within timeout_ms; returns 0 or -1 (errno set, ETIMEDOUT). */
+int ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms);
+
+/*
+ * Wait up to timeout_ms for at least one byte, then return what is there (up
+ * to n).  Returns the count, 0 on timeout, -1 on error (EIO when the device
+ * went away).
+ */
+ssize_t ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms);
+
+/* Milliseconds on the monotonic clock, for deadlines. */
+long long ser_now_ms(void);
+
+
+
+/* For option parsing: the baud in s, or exit with a usage error naming opt. */
+int ser_baud_arg(const char *opt, const char *s);
+#endif
