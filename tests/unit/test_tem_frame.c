@@ -2,6 +2,7 @@
 #include "tem_arch.h"
 #include "tem_bytes.h"
 #include "tem_frame.h"
+#include "tem_sys.h"
 
 static void
 test_cs(void)
@@ -107,9 +108,22 @@ test_arch(void)
 	CHECK_INT(tem_ring_addr(&r[TEM_DAY], 736), 0xA2000);
 }
 
+static void
+test_sys(void)
+{
+	CHECK_STR(tem_sys_type_name(0x04), "two_pipe");
+	CHECK(tem_sys_type_name(0x03) == NULL);
+	CHECK_DBL(tem_kq(6), 100000, 0);
+	CHECK_DBL(tem_kq(7), 1, 0);
+	CHECK_DBL(tem_kv(5), 1000, 0);
+	CHECK_DBL(tem_kv(6), 1, 0);
+	CHECK_DBL(tem_integrator(12345, 0.5f, 1000), 12.3455, 1e-9);
+}
+
 int
 main(void)
 {
+	test_sys();
 	test_cs();
 	test_numbers();
 	test_scan();

@@ -1,0 +1,48 @@
+#include "tem_sys.h"
+
+const char *
+tem_sys_type_name(uint8_t code)
+{
+	switch (code) {
+	case 0x00: return "supply";
+	case 0x01: return "return";
+	case 0x02: return "supply_flowmeter";
+	case 0x04: return "two_pipe";
+	case 0x05: return "flowmeter";
+	case 0x06: return "main_line";
+	case 0x07: return "hot_water_circulation";
+	case 0x08: return "hot_water_dead_end";
+	case 0x09: return "temperature";
+	}
+	return (const char *)0;
+}
+
+double
+tem_kq(uint8_t comma)
+{
+	switch (comma) {
+	case 6: return 100000;
+	case 5: return 10000;
+	case 4: return 1000;
+	case 3: return 100;
+	case 2: return 10;
+	}
+	return 1;
+}
+
+double
+tem_kv(uint8_t comma)
+{
+	switch (comma) {
+	case 5: return 1000;
+	case 4: return 100;
+	case 3: return 10;
+	}
+	return 1;
+}
+
+double
+tem_integrator(uint32_t whole, float frac, double k)
+{
+	return ((double)whole + (double)frac) / k;
+}
