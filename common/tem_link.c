@@ -66,7 +66,10 @@ attempt(struct tem_link *l, const uint8_t *req, size_t reqlen,
 		have += (size_t)r;
 		wait = l->gap_ms;
 		if (tem_scan(buf, have, e, &f, &used, &st) == TEM_SCAN_OK) {
-			trace(l, "rx", buf, used);
+			/* Echo or noise that came in the same read is shown apart from the answer. */
+			size_t start = (size_t)(f.data - buf) - TEM_HDRLEN;
+			trace(l, "rx-skip", buf, start);
+			trace(l, "rx", buf + start, used - start);
 			memcpy(out, f.data, f.len);
 			*outlen = f.len;
 			return TEM_OK;

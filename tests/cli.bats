@@ -18,7 +18,7 @@ usage_words() {
 }
 
 synopsis_words() {
-	MANWIDTH=200 mandoc -Tascii "$FK_TOP/man/$1.1" | col -b |
+	MANWIDTH=200 mandoc -Tascii "$FK_TOP/man/$1.1" | col -bx |
 		awk '/^SYNOPSIS/{s=1; next} /^[A-Z]/{s=0} s' | tr -s ' \n' '  ' | sed 's/^ *//; s/ *$//'
 }
 
