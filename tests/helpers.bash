@@ -80,3 +80,11 @@ fk_start_temsim() {
 	FK_SIM_PID=$FK_LAST_PID
 	fk_wait_for 5 test -L "$FK_TTY"
 }
+
+# Start modemsim with a symlink at $FK_TMP/modem (or FK_MODEM): sets FK_MODEM, FK_MODEM_PID.
+fk_start_modemsim() {
+	FK_MODEM=${FK_MODEM:-$FK_TMP/modem}
+	fk_bg modemsim --link "$FK_MODEM" "$@"
+	FK_MODEM_PID=$FK_LAST_PID
+	fk_wait_for 5 test -L "$FK_MODEM"
+}
