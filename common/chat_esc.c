@@ -1,0 +1,243 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "chat_esc.h"
+
+struct buf {
+	struct chat_text *t;
+	size_t cap, opcap;
+	int oom;
+};
+
+static void
+put(struct buf *b, unsigned char c)
+{
+	if (b->t->len + 2 > b->cap) {
+		size_t cap = b->cap * 2 + 16;
+		unsigned char *s = realloc(b->t->s, cap);
+		if (s == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->t->s = s;
+		b->cap = cap;
+	}
+	b->t->s[b->t->len++] = c;
+	b->t->s[b->t->len] = '\0';
+}
+
+static void
+put_str(struct buf *b, const char *s)
+{
+	while (*s)
+		put(b, (unsigned char)*s++);
+}
+
+static void
+put_op(struct buf *b, enum chat_op op)
+{
+	if (b->t->nops == b->opcap) {
+		size_t cap = b->opcap * 2 + 4;
+		struct chat_op_at *o = realloc(b->t->ops, cap * sizeof(*o));
+		if (o == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->t->ops = o;
+		b->opcap = cap;
+	}
+	b->t->ops[b->t->nops++] = (struct chat_op_at){ b->t->len, op };
+}
+
+static int
+is_name(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int
+is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/* $NAME, with chat(8)'s rule that an unset variable leaves nothing. */
+static const char *
+env_value(const struct chat_env *env, const char *name, size_t n)
+{
+	char tmp[256];
+
+	if (n >= sizeof(tmp))
+		return NULL;
+	memcpy(tmp, name, n);
+	tmp[n] = '\0';
+	return env->getenv ? env->getenv(tmp) : getenv(tmp);
+}
+
+/* The character after a backslash; s points past it.  Returns the new s. */
+static const char *
+escape(struct buf *b, const char *s, char c, int sending, const struct chat_env *env)
+{
+	switch (c) {
+	case 'b': put(b, '\b'); break;
+	case 'r': put(b, '\r'); break;
+	case 'n': put(b, '\n'); break;
+	case 's': put(b, ' '); break;
+	case 't': put(b, '\t'); break;
+	case 'q': b->t->secret = 1; break;
+	case 'c':
+		if (sending && *s == '\0')
+			b->t->cr = 0;
+		else
+			put(b, 'c');
+		break;
+	case 'd': if (sending) put_op(b, CHAT_OP_DELAY); else put(b, 'd'); break;
+	case 'p': if (sending) put_op(b, CHAT_OP_PAUSE); else put(b, 'p'); break;
+	case 'K': if (sending) put_op(b, CHAT_OP_BREAK); else put(b, 'K'); break;
+	case 'N': put(b, sending ? '\0' : 'N'); break;
+	case 'T':
+	case 'U': {
+		const char *ph = c == 'T' ? env->phone : env->phone2;
+		if (sending && ph)
+			put_str(b, ph);
+		else {
+			put(b, '\\');
+			put(b, (unsigned char)c);
+		}
+		break;
+	}
+	default:
+		if (is_octal(c)) {
+			unsigned v = (unsigned)(c - '0');
+			for (int i = 0; i < 2 && is_octal(*s); i++)
+				v = v * 8 + (unsigned)(*s++ - '0');
+			v &= 0xff;
+			/* An expect string cannot hold a NUL; a send string can. */
+			if (v != 0 || sending)
+				put(b, (unsigned char)v);
+		} else
+			put(b, (unsigned char)c);
+	}
+	return s;
+}
+
+int
+chat_clean(const char *raw, int sending, const struct chat_env *env,
+    struct chat_text *out)
+{
+	struct buf b = { .t = out };
+	const char *s = raw;
+
+	memset(out, 0, sizeof(*out));
+	out->cr = sending;
+	put(&b, 'x');		/* allocate, so s is never NULL */
+	out->len = 0;
+	out->s[0] = '\0';
+	while (*s && !b.oom) {
+		char c = *s++;
+
+		if (c == '^') {
+			if ((c = *s++) == '\0') {
+				put(&b, '^');
+				break;
+			}
+			if ((c &= 0x1f) != 0)
+				put(&b, (unsigned char)c);
+			continue;
+		}
+		if (env->use_env && c == '$') {
+			const char *name = s, *v;
+			while (is_name(*s))
+				s++;
+			if ((v = env_value(env, name, (size_t)(s - name))) != NULL)
+				put_str(&b, v);
+			continue;
+		}
+		if (c != '\\') {
+			put(&b, (unsigned char)c);
+			continue;
+		}
+		if ((c = *s++) == '\0') {
+			/* A lone trailing backslash is sent, and dropped from an expect. */
+			if (sending)
+				put(&b, '\\');
+			break;
+		}
+		if (c == '$' && env->use_env) {
+			put(&b, '$');
+			continue;
+		}
+		s = escape(&b, s, c, sending, env);
+	}
+	if (out->cr)
+		put(&b, '\r');
+	if (b.oom) {
+		chat_text_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+chat_text_free(struct chat_text *t)
+{
+	free(t->s);
+	free(t->ops);
+	memset(t, 0, sizeof(*t));
+}
+
+size_t
+chat_split_sub(char *word, char **parts, size_t max)
+{
+	char *p = word;
+	size_t k = 0;
+
+	while (*p && k < max) {
+		parts[k++] = p;
+		while (*p) {
+			if (*p == '\\') {
+				if (*++p)
+					p++;
+				continue;
+			}
+			if (*p == '-') {
+				*p++ = '\0';
+				break;
+			}
+			p++;
+		}
+	}
+	return k;
+}
+
+char *
+chat_visible(const unsigned char *s, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (outlen == 0)
+		return out;
+	for (size_t i = 0; i < n; i++) {
+		char tmp[5];
+		size_t k = 0;
+		unsigned c = s[i];
+
+		if (c & 0x80) {
+			tmp[k++] = 'M';
+			tmp[k++] = '-';
+			c &= 0x7f;
+		}
+		if (c < 32 || c == 127) {
+			tmp[k++] = '^';
+			tmp[k++] = c == 127 ? '?' : (char)(c + '@');
+		} else
+			tmp[k++] = (char)c;
+		if (o + k >= outlen)
+			break;
+		memcpy(out + o, tmp, k);
+		o += k;
+	}
+	out[o] = '\0';
+	return out;
+}
