@@ -1,0 +1,477 @@
+/* temsim: TEM-106 heat meters simulated on a pseudo-terminal, for tests and demos. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fk_cli.h"
+#include "fk_exit.h"
+#include "num_parse.h"
+#include "pty_sim.h"
+#include "ser_port.h"
+#include "tem_frame.h"
+#include "tem_link.h"
+#include "tem_sim.h"
+#include "tem_sim_image.h"
+
+#define MAX_METERS 32
+
+static const char *const usage[] = {
+	"temsim [-v] [-b baud] [-a addr]... [--link path] [--image file]",
+	"[--clock time] [--flash kib] [--hours n] [--days n] [--months n]",
+	"[--echo] [--noise n] [--bad-cs n] [--drop n] [--pause ms] [--pace]",
+	"[--silent addr]... [--vanish-after n] [--bad-record-cs] [--stats file]",
+	NULL
+};
+
+struct opts {
+	int verbose, baud, naddr, echo, pace, bad_record_cs;
+	uint8_t addr[MAX_METERS], silent[256];
+	const char *link, *image, *clock, *stats;
+	long flash_kib, count[3], noise, bad_cs, drop, pause_ms, vanish_after;
+};
+
+/* What the line has seen, for -v and --stats. */
+struct sim {
+	struct opts o;
+	struct tem_sim m[MAX_METERS];
+	struct pty_sim ps;
+	unsigned long requests, answered, bytes_rx, bytes_tx;
+	uint32_t rng;
+	struct timespec slot;	/* when the next paced byte may leave */
+	long long byte_ns;
+};
+
+static volatile sig_atomic_t got_term, got_usr1, got_usr2;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1++;
+	else if (sig == SIGUSR2)
+		got_usr2 = 1;
+	else
+		got_term = 1;
+}
+
+enum { O_LINK = 256, O_IMAGE, O_CLOCK, O_FLASH, O_HOURS, O_DAYS, O_MONTHS, O_ECHO,
+	O_NOISE, O_BADCS, O_DROP, O_PAUSE, O_PACE, O_SILENT, O_VANISH, O_BADREC, O_STATS,
+	O_HELP, O_VERSION };
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "link", required_argument, NULL, O_LINK },
+		{ "image", required_argument, NULL, O_IMAGE },
+		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "flash", required_argument, NULL, O_FLASH },
+		{ "hours", required_argument, NULL, O_HOURS },
+		{ "days", required_argument, NULL, O_DAYS },
+		{ "months", required_argument, NULL, O_MONTHS },
+		{ "echo", no_argument, NULL, O_ECHO },
+		{ "noise", required_argument, NULL, O_NOISE },
+		{ "bad-cs", required_argument, NULL, O_BADCS },
+		{ "drop", required_argument, NULL, O_DROP },
+		{ "pause", required_argument, NULL, O_PAUSE },
+		{ "pace", no_argument, NULL, O_PACE },
+		{ "silent", required_argument, NULL, O_SILENT },
+		{ "vanish-after", required_argument, NULL, O_VANISH },
+		{ "bad-record-cs", no_argument, NULL, O_BADREC },
+		{ "stats", required_argument, NULL, O_STATS },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->baud = 9600;
+	o->count[0] = o->count[1] = o->count[2] = -1;
+	while ((c = getopt_long(argc, argv, "va:b:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'v': o->verbose = 1; break;
+		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
+		case 'a':
+			if (o->naddr == MAX_METERS)
+				errx(FK_USAGE, "-a: at most %d meters", MAX_METERS);
+			o->addr[o->naddr] = (uint8_t)num_arg("-a", optarg, 1, 255);
+			for (int i = 0; i < o->naddr; i++)
+				if (o->addr[i] == o->addr[o->naddr])
+					errx(FK_USAGE, "-a: %s: given twice", optarg);
+			o->naddr++;
+			break;
+		case O_LINK: o->link = optarg; break;
+		case O_IMAGE: o->image = optarg; break;
+		case O_CLOCK: o->clock = optarg; break;
+		case O_FLASH:
+			if ((o->flash_kib = num_arg("--flash", optarg, 512, 1024)) != 512 &&
+			    o->flash_kib != 1024)
+				errx(FK_USAGE, "--flash: %s: expected 512 or 1024", optarg);
+			break;
+		case O_HOURS: o->count[TEM_HOUR] = (long)num_arg("--hours", optarg, 0, 1000000); break;
+		case O_DAYS: o->count[TEM_DAY] = (long)num_arg("--days", optarg, 0, 1000000); break;
+		case O_MONTHS: o->count[TEM_MONTH] = (long)num_arg("--months", optarg, 0, 1000000); break;
+		case O_ECHO: o->echo = 1; break;
+		case O_NOISE: o->noise = (long)num_arg("--noise", optarg, 0, 1024); break;
+		case O_BADCS: o->bad_cs = (long)num_arg("--bad-cs", optarg, 0, 1000000); break;
+		case O_DROP: o->drop = (long)num_arg("--drop", optarg, 0, 1000000); break;
+		case O_PAUSE: o->pause_ms = (long)num_arg("--pause", optarg, 0, 60000); break;
+		case O_PACE: o->pace = 1; break;
+		case O_SILENT: o->silent[num_arg("--silent", optarg, 1, 255)] = 1; break;
+		case O_VANISH: o->vanish_after = (long)num_arg("--vanish-after", optarg, 1, 1000000); break;
+		case O_BADREC: o->bad_record_cs = 1; break;
+		case O_STATS: o->stats = optarg; break;
+		case O_HELP: fk_usage(usage, 1);
+		case O_VERSION: fk_version();
+		default: fk_usage(usage, 0);
+		}
+	}
+	if (optind != argc)
+		fk_usage(usage, 0);
+	if (o->naddr == 0)
+		o->addr[o->naddr++] = 1;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0;
+
+	if (f == NULL)
+		err(FK_NODEV, "%s", path);
+	if (getdelim(&buf, &n, '\0', f) == -1 && ferror(f))
+		err(FK_IO, "%s", path);
+	fclose(f);
+	return buf ? buf : strdup("");
+}
+
+/* Defaults, then --image, then the command line: the last word wins. */
+static void
+setup_meters(struct sim *s)
+{
+	char *json = s->o.image ? slurp(s->o.image) : NULL, why[200];
+	time_t clock;
+
+	if (s->o.clock && tem_sim_parse_time(s->o.clock, &clock) == -1)
+		errx(FK_USAGE, "--clock: %s: expected YYYY-MM-DDTHH:MM:SS, 2020..2099", s->o.clock);
+	for (int i = 0; i < s->o.naddr; i++) {
+		struct tem_sim *m = &s->m[i];
+		tem_sim_init(m, s->o.addr[i]);
+		if (json && tem_sim_image(m, json, why, sizeof(why)) == -1)
+			errx(FK_USAGE, "%s: %s", s->o.image, why);
+		if (s->o.clock)
+			m->clock = clock;
+		if (s->o.flash_kib)
+			m->flash_type = s->o.flash_kib == 512 ? TEM_FLASH_512K : TEM_FLASH_1M;
+		for (int k = 0; k < 3; k++)
+			if (s->o.count[k] >= 0)
+				m->count[k] = s->o.count[k];
+		if (tem_sim_start(m) == -1)
+			err(FK_SOFTWARE, "meter %u", m->addr);
+		if (s->o.bad_record_cs && m->count[TEM_HOUR] > 0) {
+			struct tem_region r[3];
+			tem_flash_layout(m->flash_type, r);
+			m->flash[tem_ring_addr(&r[TEM_HOUR], m->count[TEM_HOUR] - 1) +
+			    TEM_R_CHECKSUM] ^= 0xFF;
+		}
+	}
+	free(json);
+}
+
+static void
+ts_add_ns(struct timespec *t, long long ns)
+{
+	ns += t->tv_nsec;
+	t->tv_sec += ns / 1000000000;
+	t->tv_nsec = ns % 1000000000;
+}
+
+static int
+ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Bytes nobody reads must not block the meter: a real line just loses them. */
+static void
+put(struct sim *s, const uint8_t *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(s->ps.master, b, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && errno == EAGAIN) {
+			tcflush(s->ps.hold, TCIFLUSH);
+			if ((w = write(s->ps.master, b, n)) == -1)
+				return;
+		}
+		if (w == -1)
+			err(FK_IO, "%s", s->ps.path);
+		s->bytes_tx += (unsigned long)w;
+		b += w;
+		n -= (size_t)w;
+	}
+}
+
+/*
+ * Send like a UART: with --pace a byte takes 10 bit times from s->slot and
+ * is handed over when its stop bit is done.
+ */
+static void
+send_bytes(struct sim *s, const uint8_t *b, size_t n)
+{
+	struct timespec now;
+
+	if (!s->o.pace) {
+		put(s, b, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_before(&s->slot, &now))
+			s->slot = now;
+		ts_add_ns(&s->slot, s->byte_ns);
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &s->slot, NULL) == EINTR)
+			;
+		put(s, b + i, 1);
+	}
+}
+
+static void
+answer(struct sim *s, uint8_t *ans, size_t n)
+{
+	uint8_t noise[1024];
+	size_t half = n / 2;
+
+	for (long i = 0; i < s->o.noise; i++) {
+		s->rng ^= s->rng << 13;
+		s->rng ^= s->rng >> 17;
+		s->rng ^= s->rng << 5;
+		noise[i] = (uint8_t)s->rng;
+	}
+	send_bytes(s, noise, (size_t)s->o.noise);
+	if (s->o.pause_ms == 0) {
+		send_bytes(s, ans, n);
+		return;
+	}
+	send_bytes(s, ans, half);
+	struct timespec p = { s->o.pause_ms / 1000, (s->o.pause_ms % 1000) * 1000000L };
+	while (nanosleep(&p, &p) == -1 && errno == EINTR)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &s->slot);
+	send_bytes(s, ans + half, n - half);
+}
+
+static void
+describe(char *out, size_t len, const struct tem_frame *f)
+{
+	const uint8_t *d = f->data;
+
+	if (f->cgrp == TEM_CGRP_LINK && f->cmd == TEM_CMD_IDENT)
+		snprintf(out, len, "identify");
+	else if (f->cgrp == TEM_CGRP_MEM && f->cmd == TEM_CMD_RAM && f->len == 3)
+		snprintf(out, len, "read ram 0x%04X %u", d[0] << 8 | d[1], d[2]);
+	else if (f->cgrp == TEM_CGRP_MEM && f->cmd == TEM_CMD_FLASH && f->len == 5)
+		snprintf(out, len, "read flash 0x%08X %u",
+		    (unsigned)d[1] << 24 | d[2] << 16 | d[3] << 8 | d[4], d[0]);
+	else
+		snprintf(out, len, "command %02X %02X length %u", f->cgrp, f->cmd, f->len);
+}
+
+/* One request off the line; 1 when the device should vanish now. */
+static int
+serve(struct sim *s, const struct tem_frame *f, const uint8_t *raw, size_t rawlen,
+    const struct timespec *arrived)
+{
+	uint8_t ans[TEM_MAXFRAME];
+	struct tem_sim *m = NULL;
+	const char *what = "absent";
+	char desc[64];
+	size_t n = 0;
+
+	s->requests++;
+	for (int i = 0; i < s->o.naddr; i++)
+		if (s->m[i].addr == f->addr)
+			m = &s->m[i];
+	if (s->o.vanish_after && (long)s->answered >= s->o.vanish_after)
+		return 1;
+	s->slot = *arrived;
+	if (s->o.echo)
+		send_bytes(s, raw, rawlen);
+	if (s->o.pace) {
+		/* The meter has the request only once its last byte is on the wire. */
+		struct timespec done = *arrived;
+		ts_add_ns(&done, (long long)rawlen * s->byte_ns);
+		if (ts_before(&s->slot, &done))
+			s->slot = done;
+	}
+	if (m && s->o.silent[m->addr])
+		what = "silent";
+	else if (m && s->o.drop > 0) {
+		s->o.drop--;
+		what = "dropped";
+	} else if (m && (n = tem_sim_answer(m, f, ans)) == 0)
+		what = "refused";
+	else if (m) {
+		what = "answered";
+		if (s->o.bad_cs > 0) {
+			s->o.bad_cs--;
+			ans[n - 1] ^= 0xFF;
+			what = "bad-cs";
+		}
+		answer(s, ans, n);
+		s->answered++;
+	}
+	if (s->o.verbose) {
+		describe(desc, sizeof(desc), f);
+		fprintf(stderr, "temsim: request %lu: meter %u %s: %s\n", s->requests,
+		    f->addr, desc, what);
+	}
+	return 0;
+}
+
+/* Read what the line brings and serve every whole request; 1 to vanish. */
+static int
+receive(struct sim *s, uint8_t *buf, size_t *have, long long *last_ms)
+{
+	static const struct tem_expect req = { TEM_SIG_REQ, -1, -1, -1, -1, NULL, 0 };
+	struct tem_scan_stats st;
+	struct tem_frame f;
+	struct timespec now;
+	size_t used;
+	ssize_t r;
+
+	r = read(s->ps.master, buf + *have, 512 - *have);
+	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (r <= 0)
+		err(FK_IO, "%s", s->ps.path);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s->bytes_rx += (unsigned long)r;
+	*have += (size_t)r;
+	*last_ms = ser_now_ms();
+	for (;;) {
+		memset(&st, 0, sizeof(st));
+		int rc = tem_scan(buf, *have, &req, &f, &used, &st);
+		if (rc == TEM_SCAN_OK) {
+			size_t flen = TEM_HDRLEN + f.len + 1;
+			if (serve(s, &f, buf + used - flen, flen, &now))
+				return 1;
+		}
+		memmove(buf, buf + used, *have - used);
+		*have -= used;
+		if (rc != TEM_SCAN_OK)
+			break;
+	}
+	if (*have == 512)
+		*have = 0;
+	return 0;
+}
+
+static void
+on_signals(struct sim *s)
+{
+	if (got_usr1) {
+		for (; got_usr1 > 0; got_usr1--)
+			for (int i = 0; i < s->o.naddr; i++)
+				tem_sim_tick(&s->m[i]);
+		if (s->o.verbose)
+			fprintf(stderr, "temsim: clock advanced, records written\n");
+	}
+	if (got_usr2) {
+		got_usr2 = 0;
+		for (int i = 0; i < s->o.naddr; i++)
+			tem_sim_erase(&s->m[i]);
+		if (s->o.verbose)
+			fprintf(stderr, "temsim: archive erased\n");
+	}
+}
+
+/* Serve until SIGTERM/SIGINT or --vanish-after; a request cut short by the 0.5 s gap is dropped. */
+static void
+run(struct sim *s)
+{
+	uint8_t buf[512];
+	size_t have = 0;
+	long long last_ms = 0;
+	sigset_t open_mask;
+
+	sigemptyset(&open_mask);
+	while (!got_term) {
+		struct pollfd p = { s->ps.master, POLLIN, 0 };
+		long long left = last_ms + TEM_GAP_MS - ser_now_ms();
+		struct timespec to = { 0, 0 };
+		if (left > 0)
+			to = (struct timespec){ left / 1000, (left % 1000) * 1000000 };
+		int rc = ppoll(&p, 1, have ? &to : NULL, &open_mask);
+		if (rc == -1 && errno != EINTR)
+			err(FK_IO, "poll");
+		on_signals(s);
+		if (rc == 0 && have && ser_now_ms() - last_ms >= TEM_GAP_MS)
+			have = 0;
+		if (rc > 0 && (p.revents & POLLIN) && receive(s, buf, &have, &last_ms))
+			return;
+	}
+}
+
+static int
+finish(struct sim *s)
+{
+	FILE *f;
+
+	pty_sim_close(&s->ps);
+	for (int i = 0; i < s->o.naddr; i++)
+		tem_sim_free(&s->m[i]);
+	if (s->o.stats == NULL)
+		return FK_OK;
+	if ((f = fopen(s->o.stats, "w")) == NULL) {
+		warn("%s", s->o.stats);
+		return FK_IO;
+	}
+	fprintf(f, "requests %lu bytes_rx %lu bytes_tx %lu\n", s->requests, s->bytes_rx,
+	    s->bytes_tx);
+	if (fclose(f) == EOF) {
+		warn("%s", s->o.stats);
+		return FK_IO;
+	}
+	return FK_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct sim s;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	parse_opts(argc, argv, &s.o);
+	setup_meters(&s);
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	if (pty_sim_open(&s.ps, s.o.link) == -1)
+		err(FK_NODEV, "pseudo-terminal%s%s", s.o.link ? " " : "", s.o.link ? s.o.link : "");
+	fcntl(s.ps.master, F_SETFL, fcntl(s.ps.master, F_GETFL) | O_NONBLOCK);
+	s.rng = 0x2545F491u;
+	s.byte_ns = 10000000000LL / s.o.baud;
+	if (printf("%s\n", s.ps.path) < 0 || fflush(stdout) == EOF)
+		warn("stdout");
+	run(&s);
+	return finish(&s);
+}
