@@ -87,7 +87,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
 
 demo: all
-	scripts/demo
+	FK_BIN=$(CURDIR)/$(BUILD)/bin scripts/demo
 
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1

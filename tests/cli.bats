@@ -7,9 +7,13 @@ load helpers
 setup() { fk_setup; }
 teardown() { fk_teardown; }
 
+# The programs in cmd/ and the installed scripts (those with a man page).
 commands() {
 	local c
 	for c in "$FK_TOP"/cmd/*.c; do basename "$c" .c; done
+	for c in "$FK_TOP"/scripts/*; do
+		[ -f "$FK_TOP/man/${c##*/}.1" ] && echo "${c##*/}"
+	done
 }
 
 # usage() text with "usage:" and the continuation indent dropped, whitespace folded.

@@ -7,64 +7,28 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+load netns
+
 setup() {
 	fk_setup
 	[ "$(id -u)" -eq 0 ] || skip "network namespaces need root"
-	NS_PC=fkudp-pc-$$-$RANDOM
-	NS_BOARD=fkudp-board-$$-$RANDOM
-	ip netns add "$NS_PC"
-	ip netns add "$NS_BOARD"
-	ip link add veth0 netns "$NS_PC" type veth peer name veth0 netns "$NS_BOARD"
-	ip -n "$NS_PC" addr add 11.11.11.11/24 dev veth0
-	ip -n "$NS_BOARD" addr add 11.11.11.111/24 dev veth0
-	for ns in "$NS_PC" "$NS_BOARD"; do
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link set veth0 up
-	done
+	fk_netns_up
 }
 
 teardown() {
-	local ns
 	fk_teardown
-	# Pipelines started through sh leave children the pid list does not know.
-	for ns in ${NS_PC:-} ${NS_BOARD:-}; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	true
+	fk_netns_down
 }
 
-on_pc() { ip netns exec "$NS_PC" "$@"; }
-on_board() { ip netns exec "$NS_BOARD" "$@"; }
-
-# udp_bound NS PORT: a socket in NS is bound to UDP PORT.
-udp_bound() { [ -n "$(ip netns exec "$1" ss -Hunl "sport = :$2")" ]; }
 # caught_term PID: the process has its SIGTERM handler in place.
 caught_term() { local m; m=$(awk '/^SigCgt/{print $2}' "/proc/$1/status"); (( (16#$m >> 14) & 1 )); }
-has_lines() { [ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]; }
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
-
-# bg_from FILE CMD...: fk_bg CMD reading FILE (bash gives a background job /dev/null for stdin
-# unless the redirection is on the job itself).
-bg_from() {
-	local f=$1
-	shift
-	fk_bg sh -c 'f=$1; shift; exec "$@" < "$f"' _ "$f" "$@"
-}
 
 # raw NS HOST PORT HEX: one datagram of exactly these bytes, for what udpmsg itself refuses.
 raw() {
 	ip netns exec "$1" python3 -c 'import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(bytes.fromhex(sys.argv[3]), (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4"
-}
-
-# The board on 11.11.11.111:2380; lines written to BOARD_FD go out as its messages.
-start_board() {
-	mkfifo "$FK_TMP/board.in"
-	exec {BOARD_FD}<>"$FK_TMP/board.in"
-	bg_from "$FK_TMP/board.in" ip netns exec "$NS_BOARD" espboard > "$FK_TMP/board.out"
-	fk_wait_for 5 udp_bound "$NS_BOARD" 2380
 }
 
 # listen_on NS [OPTIONS]: udpmsg listen there, output in $FK_TMP/listen.out; sets LISTEN_PID.
