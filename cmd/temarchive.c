@@ -1,0 +1,661 @@
+/* temarchive: TEM-106 hourly, daily and monthly archives as JSON lines, incrementally. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "fk_cli.h"
+#include "fk_exit.h"
+#include "jsonl.h"
+#include "num_parse.h"
+#include "ser_port.h"
+#include "tem_dump.h"
+#include "tem_link.h"
+#include "tem_plan.h"
+#include "tem_rec.h"
+#include "tem_state.h"
+
+#define MAX_METERS	32
+#define SAVE_EVERY_MS	2000	/* state is also saved at the end and on every stop */
+
+static const char *const usage[] = {
+	"temarchive -d device [-b baud] [-a addr]... [-k hour|day|month]... [--last n]",
+	"[--from time] [--to time] [--state file] [--dump file] [--strict]",
+	"[--retries n] [--timeout ms] [--trace]",
+	"temarchive --decode file [--strict]",
+	NULL
+};
+
+struct opts {
+	const char *dev, *state, *dump, *decode;
+	int baud, naddr, tries, timeout_ms, trace, strict, kinds, live_opts;
+	uint8_t addr[MAX_METERS];
+	struct tem_sel sel;
+};
+
+/* One run against a line: the link, the state, the dump, and why it stopped. */
+struct run {
+	const struct opts *o;
+	struct tem_link l;
+	struct tem_state st;
+	FILE *dump;
+	int dirty, stop, epipe;
+	long long saved_ms;
+};
+
+/* One meter as read so far: RAM image and what decoding needs. */
+struct meter {
+	uint8_t addr;
+	uint8_t ram[TEM_RAM_SIZE];
+	int have_cfg;		/* 1 read, -1 implausible */
+	struct tem_meter m;
+	struct tem_region rg[3];
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_RETRIES,
+	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION };
+
+static long long
+time_arg(const char *opt, const char *s)
+{
+	long long k;
+	const char *why;
+
+	if (tem_when_parse(s, &k, &why) == -1)
+		errx(FK_USAGE, "%s: %s: %s", opt, s, why);
+	return k;
+}
+
+static void
+conflict(const char *why)
+{
+	warnx("%s", why);
+	fk_usage(usage, 0);
+}
+
+static void
+add_addr(struct opts *o, const char *s)
+{
+	uint8_t a = (uint8_t)num_arg("-a", s, 1, 255);
+
+	if (o->naddr == MAX_METERS)
+		errx(FK_USAGE, "-a: at most %d meters", MAX_METERS);
+	for (int i = 0; i < o->naddr; i++)
+		if (o->addr[i] == a)
+			errx(FK_USAGE, "-a: %s: given twice", s);
+	o->addr[o->naddr++] = a;
+}
+
+static void
+add_kind(struct opts *o, const char *s)
+{
+	for (int k = TEM_HOUR; k <= TEM_MONTH; k++)
+		if (strcmp(s, tem_kind_name((enum tem_kind)k)) == 0) {
+			o->kinds |= 1 << k;
+			return;
+		}
+	errx(FK_USAGE, "-k: %s: expected hour, day or month", s);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "last", required_argument, NULL, O_LAST },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "state", required_argument, NULL, O_STATE },
+		{ "dump", required_argument, NULL, O_DUMP },
+		{ "decode", required_argument, NULL, O_DECODE },
+		{ "strict", no_argument, NULL, O_STRICT },
+		{ "retries", required_argument, NULL, O_RETRIES },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "trace", no_argument, NULL, O_TRACE },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->baud = 9600;
+	o->tries = 3;
+	o->timeout_ms = 1000;
+	while ((c = getopt_long(argc, argv, "d:b:a:k:", lo, NULL)) != -1) {
+		o->live_opts += c != O_DECODE && c != O_STRICT;
+		switch (c) {
+		case 'd': o->dev = optarg; break;
+		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
+		case 'a': add_addr(o, optarg); break;
+		case 'k': add_kind(o, optarg); break;
+		case O_LAST: o->sel.last = (unsigned long)num_arg("--last", optarg, 1, 100000); break;
+		case O_FROM: o->sel.from = time_arg("--from", optarg); o->sel.has_from = 1; break;
+		case O_TO: o->sel.to = time_arg("--to", optarg); o->sel.has_to = 1; break;
+		case O_STATE: o->state = optarg; break;
+		case O_DUMP: o->dump = optarg; break;
+		case O_DECODE: o->decode = optarg; break;
+		case O_STRICT: o->strict = 1; break;
+		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
+		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
+		case O_TRACE: o->trace = 1; break;
+		case O_HELP: fk_usage(usage, 1);
+		case O_VERSION: fk_version();
+		default: fk_usage(usage, 0);
+		}
+	}
+	if (optind != argc)
+		fk_usage(usage, 0);
+	if (o->decode && o->live_opts)
+		conflict("--decode reads a dump: it takes no device, meter or selection options");
+	if (!o->decode && o->dev == NULL)
+		conflict("-d is required (or --decode)");
+	if (o->sel.has_from && o->sel.has_to && o->sel.from >= o->sel.to)
+		conflict("--from must be before --to");
+	if (o->naddr == 0)
+		add_addr(o, "1");
+	if (o->kinds == 0)
+		o->kinds = 7;
+}
+
+static void
+dump_line(struct run *r, enum tem_dump_type t, uint8_t meter, uint32_t at,
+    const uint8_t *b, size_t n)
+{
+	char line[TEM_DUMP_LINE];
+	size_t len = tem_dump_format(line, t, meter, at, b, n);
+
+	if (r->dump && fwrite(line, 1, len, r->dump) != len)
+		r->stop = 1;	/* reported when the dump is closed */
+}
+
+/* Save the state if due (or forced); FK_STATE when it cannot be written. */
+static int
+save_state(struct run *r, int force)
+{
+	long long now = ser_now_ms();
+
+	if (!r->o->state || !r->dirty || (!force && now - r->saved_ms < SAVE_EVERY_MS))
+		return FK_OK;
+	if (tem_state_save(&r->st, r->o->state) == -1) {
+		warn("%s: cannot save state", r->o->state);
+		r->stop = 1;
+		return FK_STATE;
+	}
+	r->dirty = 0;
+	r->saved_ms = now;
+	return FK_OK;
+}
+
+/* A failed exchange: say so; a dead line stops the run. */
+static int
+link_failed(struct run *r, const struct meter *mt, enum tem_status s)
+{
+	warnx("%s: meter %u: %s", r->o->dev, mt->addr, r->l.why);
+	if (s == TEM_EIO)
+		r->stop = 1;
+	return tem_status_exit(s);
+}
+
+static int
+read_ram(struct run *r, struct meter *mt, uint16_t at, size_t n)
+{
+	enum tem_status s = tem_read_ram(&r->l, mt->addr, at, n, mt->ram + at);
+
+	if (s != TEM_OK)
+		return link_failed(r, mt, s);
+	dump_line(r, TEM_DUMP_RAM, mt->addr, at, mt->ram + at, n);
+	return FK_OK;
+}
+
+/* Period probes for the planner: 4 bytes at 0x175 of a slot. */
+struct probe_ctx {
+	struct run *r;
+	struct meter *mt;
+	const struct tem_region *rg;
+	enum tem_status s;
+};
+
+static int
+probe(void *ctx, unsigned slot, long long *key)
+{
+	struct probe_ctx *pc = ctx;
+	uint32_t at = tem_ring_addr(pc->rg, slot) + TEM_R_PERIOD;
+	uint8_t b[4];
+
+	if ((pc->s = tem_read_flash(&pc->r->l, pc->mt->addr, at, 4, b)) != TEM_OK)
+		return -1;
+	dump_line(pc->r, TEM_DUMP_FLASH, pc->mt->addr, at, b, 4);
+	if (tem_when(b, key) != TEM_WHEN_OK)
+		*key = TEM_KEY_NONE;
+	return 0;
+}
+
+/* Print one record, then (and only then) count it in the state. */
+static int
+deliver(struct run *r, struct meter *mt, enum tem_kind k, unsigned slot, uint32_t at,
+    const uint8_t *rec, long long period)
+{
+	const char *why;
+	cJSON *o;
+	int rc;
+
+	if (mt->have_cfg < 0)
+		return FK_PROTO;	/* said so for the first kind already */
+	if (!mt->have_cfg) {
+		if ((rc = read_ram(r, mt, TEM_RAM_CFG, TEM_RAM_CFG_N)) != FK_OK)
+			return rc;
+		if (tem_meter_cfg(&mt->m, mt->ram, &why) == -1) {
+			warnx("%s: meter %u: %s", r->o->dev, mt->addr, why);
+			mt->have_cfg = -1;
+			return FK_PROTO;
+		}
+		mt->have_cfg = 1;
+	}
+	if (r->o->strict && !tem_rec_cs_ok(rec)) {
+		warnx("%s: meter %u: %s record at 0x%06lX: record checksum mismatch",
+		    r->o->dev, mt->addr, tem_kind_name(k), (unsigned long)at);
+		return FK_PROTO;
+	}
+	if ((o = tem_rec_json(rec, &mt->m, k, &why)) == NULL)
+		return FK_SOFTWARE;	/* dates were checked by the caller */
+	rc = jsonl_write(stdout, o);
+	cJSON_Delete(o);
+	if (rc != JSONL_OK) {
+		r->stop = 1;
+		r->epipe = rc == JSONL_EPIPE;
+		if (rc == JSONL_ERR)
+			warn("stdout");
+		return rc == JSONL_EPIPE ? FK_OK : FK_IO;
+	}
+	dump_line(r, TEM_DUMP_REC, mt->addr, at, rec, TEM_REC_SIZE);
+	if (r->o->state) {
+		if (tem_state_set(&r->st, mt->m.serial, mt->addr, k, slot, period) == -1)
+			err(FK_SOFTWARE, "state");
+		r->dirty = 1;
+	}
+	return save_state(r, 0);
+}
+
+/* Has the record after the resume point the period right after it? Else probe the resume slot. */
+static int
+resume_holds(struct probe_ctx *pc, const struct tem_resume *res, enum tem_kind k,
+    const uint8_t *rec)
+{
+	long long per, key;
+
+	if (tem_when(rec + TEM_R_PERIOD, &per) == TEM_WHEN_OK &&
+	    per == tem_when_next(res->period, k))
+		return 1;
+	if (probe(pc, res->slot, &key) == -1)
+		return -1;
+	return key == res->period;
+}
+
+static void
+say_gone(struct run *r, struct meter *mt, enum tem_kind k, const struct tem_resume *res)
+{
+	char iso[32];
+
+	warnx("%s: meter %u: %s archive no longer holds the record delivered last "
+	    "(%s, slot %u): reset or overwritten; reading the records after it",
+	    r->o->dev, mt->addr, tem_kind_name(k),
+	    tem_when_iso(iso, sizeof(iso), res->period), res->slot);
+}
+
+/* Why a record read is not printed: NULL to print it, "" for an erased slot. */
+static const char *
+skip_reason(const struct tem_sel *sel, const uint8_t *rec, long long last, long long *per)
+{
+	long long written;
+
+	if (tem_rec_erased(rec, TEM_REC_SIZE))
+		return "";
+	if (tem_when(rec + TEM_R_PERIOD, per) != TEM_WHEN_OK ||
+	    tem_when(rec + TEM_R_WRITTEN, &written) != TEM_WHEN_OK)
+		return "invalid date";
+	if ((sel->has_from && *per < sel->from) || (sel->has_to && *per >= sel->to))
+		return "period outside --from/--to (archive out of order)";
+	if (*per <= last)
+		return "not newer than the record before it (meter clock set back?)";
+	return NULL;
+}
+
+/* Read one ring as planned: oldest selected record first. */
+static int
+read_ring(struct run *r, struct meter *mt, enum tem_kind k, uint32_t ptr)
+{
+	const struct tem_region *rg = &mt->rg[k];
+	struct probe_ctx pc = { r, mt, rg, TEM_OK };
+	struct tem_resume res = { 0 };
+	struct tem_state_ent *e = tem_state_find(&r->st, mt->m.serial, mt->addr, k);
+	struct tem_plan p;
+	uint8_t rec[TEM_REC_SIZE];
+	long long last = TEM_KEY_NONE, per;
+	const char *why;
+	char iso[32];
+	int next = tem_ring_next(rg, ptr), rc;
+
+	if (got_signal)
+		return r->stop = 1, FK_SIGNAL;
+	if (next < 0) {
+		warnx("%s: meter %u: %s pointer 0x%08lX is not a slot of its ring",
+		    r->o->dev, mt->addr, tem_kind_name(k), (unsigned long)ptr);
+		return FK_PROTO;
+	}
+	if (e) {
+		res = (struct tem_resume){ 1, e->slot, e->period, 0 };
+		last = e->period;
+	}
+replan:
+	if (tem_plan_make(rg->count, (unsigned)next, &r->o->sel, &res, probe, &pc, &p) == -1)
+		return link_failed(r, mt, pc.s);
+	if (p.state_gone)
+		say_gone(r, mt, k, &res);
+	for (unsigned long age = p.hi; age-- > p.lo && !r->stop;) {
+		unsigned slot = tem_plan_slot(rg->count, (unsigned)next, age);
+		uint32_t at = tem_ring_addr(rg, slot);
+		enum tem_status s = got_signal ? TEM_OK :
+		    tem_read_flash(&r->l, mt->addr, at, TEM_REC_SIZE, rec);
+
+		if (got_signal)
+			return r->stop = 1, FK_SIGNAL;
+		if (s != TEM_OK)
+			return link_failed(r, mt, s);
+		if (p.check_first) {
+			p.check_first = 0;
+			if ((rc = resume_holds(&pc, &res, k, rec)) == -1)
+				return link_failed(r, mt, pc.s);
+			if (rc == 0) {
+				dump_line(r, TEM_DUMP_FLASH, mt->addr, at, rec, TEM_REC_SIZE);
+				res.slot_gone = 1;
+				goto replan;
+			}
+		}
+		if ((why = skip_reason(&r->o->sel, rec, last, &per)) != NULL) {
+			if (*why)
+				warnx("%s: meter %u: %s record at 0x%06lX: %s; skipped",
+				    r->o->dev, mt->addr, tem_kind_name(k), (unsigned long)at, why);
+			dump_line(r, TEM_DUMP_FLASH, mt->addr, at, rec, TEM_REC_SIZE);
+			continue;
+		}
+		if ((rc = deliver(r, mt, k, slot, at, rec, per)) != FK_OK || r->stop)
+			return rc;
+		last = per;
+	}
+	if (p.state_gone && p.valid > 0 && p.hi == p.lo && e && !r->o->sel.has_from &&
+	    !r->o->sel.has_to) {
+		warnx("%s: meter %u: %s archive holds nothing after %s, the record delivered "
+		    "last: meter clock set back? remove its state entry to read it again",
+		    r->o->dev, mt->addr, tem_kind_name(k), tem_when_iso(iso, sizeof(iso), res.period));
+		return FK_PARTIAL;
+	}
+	return FK_OK;
+}
+
+/* Several meters failing differently: the one that got furthest names the status. */
+static int
+worse(int a, int b)
+{
+	static const int rank[] = { FK_OK, FK_PARTIAL, FK_NOANSWER, FK_TIMEOUT, FK_PROTO,
+	    FK_IO, FK_STATE, FK_SIGNAL };
+	int ra = 0, rb = 0;
+
+	for (int i = 0; i < (int)(sizeof(rank) / sizeof(rank[0])); i++) {
+		ra = rank[i] == a ? i : ra;
+		rb = rank[i] == b ? i : rb;
+	}
+	return ra >= rb ? a : b;
+}
+
+/* One meter: who it is, where its rings stand, then each kind asked for. */
+static int
+read_meter(struct run *r, uint8_t addr)
+{
+	struct meter *mt = calloc(1, sizeof(*mt));
+	uint32_t ptr[3], other;
+	int rc, worst = FK_OK;
+
+	if (mt == NULL)
+		err(FK_SOFTWARE, NULL);
+	mt->addr = mt->m.address = addr;
+	if ((rc = read_ram(r, mt, TEM_RAM_ID, TEM_RAM_ID_N)) != FK_OK)
+		goto out;
+	tem_meter_id(&mt->m, mt->ram);
+	if (tem_flash_layout(mt->m.flash_type, mt->rg) == 0) {
+		warnx("%s: meter %u: unknown FLASH_TYPE 0x%04X", r->o->dev, addr,
+		    mt->m.flash_type);
+		rc = FK_PROTO;
+		goto out;
+	}
+	if ((rc = read_ram(r, mt, TEM_RAM_PTR, TEM_RAM_PTR_N)) != FK_OK)
+		goto out;
+	tem_meter_ptrs(mt->ram, ptr);
+	if (tem_state_other(&r->st, addr, mt->m.serial, &other))
+		warnx("%s: meter %u: serial %lu answers where %lu did: meter replaced? "
+		    "reading its archive as a new meter's", r->o->dev, addr,
+		    (unsigned long)mt->m.serial, (unsigned long)other);
+	for (int k = TEM_HOUR; k <= TEM_MONTH && !r->stop; k++) {
+		if (!(r->o->kinds & (1 << k)))
+			continue;
+		rc = read_ring(r, mt, (enum tem_kind)k, ptr[k]);
+		worst = worse(worst, rc);
+		/* a silent meter or a dead line will not answer for the next ring either */
+		if (rc == FK_NOANSWER || rc == FK_TIMEOUT || rc == FK_IO)
+			break;
+	}
+	rc = worst;
+out:
+	free(mt);
+	return rc;
+}
+
+/* One "rec" line of a dump, decoded with its meter's RAM as dumped so far; -1 when stdout is gone. */
+static int
+decode_rec(const struct opts *o, const uint8_t *ram, const struct tem_dump_line *dl,
+    int lineno)
+{
+	struct tem_meter m = { .address = dl->meter };
+	const char *why;
+	enum tem_kind k;
+	unsigned slot;
+	long long per;
+	char iso[32];
+	cJSON *j;
+	int rc;
+
+	tem_meter_id(&m, ram);
+	if (tem_meter_cfg(&m, ram, &why) == -1 ||
+	    tem_rec_locate(m.flash_type, dl->at, &k, &slot) == -1 ||
+	    tem_when(dl->data + TEM_R_PERIOD, &per) != TEM_WHEN_OK ||
+	    (j = tem_rec_json(dl->data, &m, k, &why)) == NULL) {
+		warnx("%s: line %d: record without its meter's configuration", o->decode,
+		    lineno);
+		return FK_PROTO;
+	}
+	if (o->strict && !tem_rec_cs_ok(dl->data)) {
+		warnx("%s: line %d: %s record %s: record checksum mismatch", o->decode,
+		    lineno, tem_kind_name(k), tem_when_iso(iso, sizeof(iso), per));
+		cJSON_Delete(j);
+		return FK_PROTO;
+	}
+	rc = jsonl_write(stdout, j);
+	cJSON_Delete(j);
+	if (rc == JSONL_ERR)
+		warn("stdout");
+	return rc == JSONL_OK ? FK_OK : rc == JSONL_EPIPE ? -1 : FK_IO;
+}
+
+/* --decode: the lines a --dump run printed, from its file alone. */
+static int
+decode(const struct opts *o)
+{
+	FILE *f = fopen(o->decode, "r");
+	uint8_t *ram[256] = { 0 };
+	struct tem_dump_line dl;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, rc = FK_OK;
+	const char *why;
+
+	if (f == NULL)
+		err(FK_NODEV, "%s", o->decode);
+	while (rc == FK_OK && (n = getline(&line, &cap, f)) != -1) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (++lineno == 1) {
+			if (strcmp(line, TEM_DUMP_MAGIC) != 0) {
+				warnx("%s: not a temarchive dump", o->decode);
+				rc = FK_PROTO;
+			}
+			continue;
+		}
+		if (tem_dump_parse(line, &dl, &why) == -1) {
+			warnx("%s: line %d: %s", o->decode, lineno, why);
+			rc = FK_PROTO;
+			break;
+		}
+		if (ram[dl.meter] == NULL && (ram[dl.meter] = calloc(1, TEM_RAM_SIZE)) == NULL)
+			err(FK_SOFTWARE, NULL);
+		if (dl.type == TEM_DUMP_RAM && dl.at + dl.n <= TEM_RAM_SIZE)
+			memcpy(ram[dl.meter] + dl.at, dl.data, dl.n);
+		if (dl.type == TEM_DUMP_REC && (rc = decode_rec(o, ram[dl.meter], &dl, lineno)) < 0) {
+			rc = FK_OK;	/* the reader has gone: end quietly */
+			break;
+		}
+	}
+	if (rc == FK_OK && lineno == 0) {
+		warnx("%s: not a temarchive dump (empty)", o->decode);
+		rc = FK_PROTO;
+	}
+	if (ferror(f)) {
+		warn("%s", o->decode);
+		rc = FK_IO;
+	}
+	for (int i = 0; i < 256; i++)
+		free(ram[i]);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * Runs on two lines may share a state file; the second would save over the
+ * first's records.  The lock is a file of its own because saving renames a
+ * new file over the state; it stays held (and open) until exit.
+ */
+static void
+lock_state(const char *path)
+{
+	char *lock;
+	int fd;
+
+	if (asprintf(&lock, "%s.lock", path) == -1)
+		err(FK_SOFTWARE, NULL);
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) == -1)
+		err(FK_STATE, "%s", lock);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
+		errx(FK_LOCKED, "%s: in use by another run", path);
+	free(lock);
+}
+
+/* Load --state (or stop: never a silent full re-read), open --dump, catch stop signals. */
+static void
+open_files(struct run *r)
+{
+	const struct opts *o = r->o;
+	struct sigaction sa = { .sa_handler = on_signal };
+	char why[160], *dir;
+	int rc;
+
+	if (o->state) {
+		if ((dir = strdup(o->state)) == NULL)
+			err(FK_SOFTWARE, NULL);
+		if (access(dirname(dir), W_OK | X_OK) == -1)
+			err(FK_STATE, "%s: cannot save state there", o->state);
+		free(dir);
+		lock_state(o->state);
+		if ((rc = tem_state_load(&r->st, o->state, why, sizeof(why))) == -1)
+			errx(FK_STATE, "%s: corrupt state file: %s", o->state, why);
+		if (rc == -2)
+			err(FK_STATE, "%s", o->state);
+	}
+	if (o->dump) {
+		if ((r->dump = fopen(o->dump, "w")) == NULL)
+			err(FK_NODEV, "%s", o->dump);
+		fputs(TEM_DUMP_MAGIC "\n", r->dump);
+	}
+	/* Ours before ser_open(), so a stop saves the state first. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Save state and close the dump; the status the run ends with. */
+static int
+finish(struct run *r, int status)
+{
+	int rc = save_state(r, 1), dump_failed = 0;
+
+	if (r->dump) {
+		dump_failed = ferror(r->dump);
+		if (fclose(r->dump) == EOF || dump_failed) {
+			warnx("%s: write failed", r->o->dump);
+			dump_failed = 1;
+		}
+	}
+	tem_state_free(&r->st);
+	/* the state and the dump outrank a reader gone or a signal: they are lost work */
+	if (rc != FK_OK || dump_failed)
+		return rc != FK_OK ? rc : FK_IO;
+	if (got_signal)
+		return FK_SIGNAL;
+	return r->epipe ? FK_OK : status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct run r = { .o = &o };
+	struct ser_port *port;
+	char why[256];
+	int st, good = 0, bad = FK_OK;
+
+	parse_opts(argc, argv, &o);
+	jsonl_init();
+	if (o.decode)
+		return decode(&o);
+	open_files(&r);
+	if ((port = ser_open(o.dev, o.baud, &st, why, sizeof(why))) == NULL)
+		errx(st, "%s: %s", o.dev, why);
+	tem_link_init(&r.l, port);
+	r.l.tries = o.tries;
+	r.l.timeout_ms = o.timeout_ms;
+	r.l.trace = o.trace ? stderr : NULL;
+	for (int i = 0; i < o.naddr && !r.stop && !got_signal; i++) {
+		int rc = read_meter(&r, o.addr[i]);
+		good += rc == FK_OK;
+		bad = rc == FK_OK ? bad : worse(bad, rc);
+	}
+	ser_close(port);
+	st = bad == FK_OK ? FK_OK : bad == FK_PARTIAL || good == 0 || r.stop ? bad : FK_PARTIAL;
+	return finish(&r, st);
+}
