@@ -1,0 +1,1190 @@
+/* mqpub: JSON lines from stdin to an MQTT broker, topics from templates, nothing lost. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <mosquitto.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "fk_cli.h"
+#include "fk_exit.h"
+#include "mq_json.h"
+#include "mq_payload.h"
+#include "mq_rec.h"
+#include "mq_ring.h"
+#include "mq_spool.h"
+#include "mq_topic.h"
+#include "mq_url.h"
+#include "num_parse.h"
+
+#define LINE_LIMIT (256 << 10)		/* longest input line taken */
+#define READ_CHUNK (64 << 10)
+#define RING_CAP 16384			/* messages held in memory (< 65535 ids) */
+#define RING_BYTES (8 << 20)		/* and their bytes */
+#define WINDOW 256			/* messages handed to the broker, unacknowledged */
+#define SEG_BYTES (1 << 20)		/* spool segment size when spilling */
+#define FLUSH_AGE_MS 5000		/* spilled input reaches disk this soon in an outage */
+#define CONNECT_TIMEOUT_MS 20000
+#define BACKOFF_MIN_MS 250
+#define BACKOFF_MAX_MS 30000
+#define SPOOL_MAX_DEFAULT (64LL << 20)
+#define SPOOL_SLACK 4096		/* segment headers beyond the counted records */
+
+static const char *const usage_lines[] = {
+	"mqpub -h host [-p port] -t template [-q 0|1|2] [-r] [-i client_id]",
+	"      [-k keepalive] [-u user] [--password-file file] [--tls] [--cafile file]",
+	"      [--cert file --key file] [--insecure] [-V 5|311]",
+	"      [--will-topic topic --will-payload text] [--payload field | --split | --raw]",
+	"      [--strict] [--spool dir] [--spool-max bytes] [--drain-timeout seconds]",
+	"mqpub -L url [-t template] [option ...]",
+	NULL
+};
+
+enum {
+	O_PASSFILE = 256, O_TLS, O_CAFILE, O_CERT, O_KEY, O_INSECURE, O_WTOPIC,
+	O_WPAYLOAD, O_SPOOL, O_SPOOLMAX, O_PAYLOAD, O_SPLIT, O_RAW, O_STRICT,
+	O_DRAIN, O_HELP, O_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "password-file", required_argument, NULL, O_PASSFILE },
+	{ "tls", no_argument, NULL, O_TLS },
+	{ "cafile", required_argument, NULL, O_CAFILE },
+	{ "cert", required_argument, NULL, O_CERT },
+	{ "key", required_argument, NULL, O_KEY },
+	{ "insecure", no_argument, NULL, O_INSECURE },
+	{ "will-topic", required_argument, NULL, O_WTOPIC },
+	{ "will-payload", required_argument, NULL, O_WPAYLOAD },
+	{ "spool", required_argument, NULL, O_SPOOL },
+	{ "spool-max", required_argument, NULL, O_SPOOLMAX },
+	{ "payload", required_argument, NULL, O_PAYLOAD },
+	{ "split", no_argument, NULL, O_SPLIT },
+	{ "raw", no_argument, NULL, O_RAW },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "drain-timeout", required_argument, NULL, O_DRAIN },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	const char *host, *url, *tmpl, *client_id, *user, *passfile, *cafile;
+	const char *cert, *key, *will_topic, *will_payload, *spool, *payload;
+	int port, qos, retain, keepalive, v5, tls, insecure, split, raw, strict;
+	long long spool_max;
+	double drain;
+};
+
+enum conn { DOWN, PENDING, UP };
+
+struct pub {
+	const struct opts *o;
+	struct mq_url url;
+	char *password, client_id[32];
+	struct mq_topic *topic;
+	struct mq_path *payload;
+	struct mq_ring ring;
+	struct mq_spool *spool;
+	char *topic_buf;
+	/* the broker */
+	struct mosquitto *m;
+	enum conn conn;
+	int outage, reported, ever_up, lost, lost_rc, lost_errno, refused, fatal;
+	int publishing, early_mid, backoff_ms;
+	char log_err[200];	/* libmosquitto's last error, for TLS failures */
+	long long t_attempt, t_retry, t_tick;
+	/* stdin */
+	char *in;
+	size_t in_start, in_len, in_cap;
+	int in_eof, in_stop, discarding, stopping, full;
+	long long t_eof;
+	uint64_t lineno, next_seq;
+	/* messages not in the ring: this line's, and spilled ones bound for the spool */
+	struct mq_msg *stage, **stage_tail, *batch, **batch_tail;
+	size_t stage_bytes, batch_bytes;
+	int stage_checked;
+	long long t_batch;
+	uint64_t unsaved;	/* spool bytes of messages held only in memory */
+	struct mq_msg **pend;	/* ring messages going into one spool segment */
+	uint64_t skipped;
+	int io_error;
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t
+rec_bytes(const struct mq_msg *m)
+{
+	return mq_rec_size(m->topic_len, m->payload_len);
+}
+
+static void
+list_add(struct mq_msg ***tail, struct mq_msg *m)
+{
+	m->next = NULL;
+	**tail = m;
+	*tail = &m->next;
+}
+
+static const char *
+host_port(const struct pub *p)
+{
+	static char buf[300];
+
+	snprintf(buf, sizeof(buf), "%s:%d", p->o->host, p->o->port);
+	return buf;
+}
+
+/* ---- input lines into messages ---- */
+
+static void
+bad_line(struct pub *p, const char *why)
+{
+	warnx("line %" PRIu64 ": %s", p->lineno, why);
+	p->skipped++;
+	while (p->stage) {
+		struct mq_msg *m = p->stage;
+		p->stage = m->next;
+		free(m);
+	}
+	p->stage_tail = &p->stage;
+	p->stage_bytes = 0;
+	if (p->o->strict && !p->in_stop) {
+		p->in_stop = 1;
+		p->t_eof = now_ms();
+	}
+}
+
+static int
+stage_add(void *arg, const char *topic, size_t tl, const char *payload, size_t pl)
+{
+	struct pub *p = arg;
+	struct mq_msg *m = mq_msg_new(topic, tl, payload, pl, p->o->qos, p->o->retain);
+
+	if (m == NULL)
+		return -2;
+	m->seq = p->next_seq++;
+	m->line = p->lineno;
+	list_add(&p->stage_tail, m);
+	p->stage_bytes += rec_bytes(m);
+	p->stage_checked = 0;
+	return 0;
+}
+
+static void
+take_json(struct pub *p, const char *s, size_t len)
+{
+	char err[200];
+	cJSON *rec;
+	long tl;
+	int rc = 0;
+
+	/* The line is NUL terminated, so trailing junk fails the parse. */
+	if ((rec = cJSON_ParseWithLengthOpts(s, len + 1, NULL, 1)) == NULL) {
+		bad_line(p, "not JSON");
+		return;
+	}
+	if (!cJSON_IsObject(rec)) {
+		bad_line(p, "not a JSON object");
+		goto out;
+	}
+	if ((tl = mq_topic_expand(p->topic, rec, p->topic_buf, MQ_TOPIC_MAX + 1,
+	    err, sizeof(err))) < 0) {
+		bad_line(p, err);
+		goto out;
+	}
+	if (p->o->split) {
+		rc = mq_split(rec, p->topic_buf, (size_t)tl, MQ_TOPIC_MAX, stage_add, p);
+		if (rc == -1)
+			bad_line(p, "topic longer than 65535 bytes");
+	} else if (p->payload) {
+		size_t pl;
+		char *pv = mq_payload_field(p->payload, rec, &pl, err, sizeof(err));
+		if (pv == NULL)
+			bad_line(p, err);
+		else
+			rc = stage_add(p, p->topic_buf, (size_t)tl, pv, pl);
+		free(pv);
+	} else {
+		rc = stage_add(p, p->topic_buf, (size_t)tl, s, len);
+	}
+	if (rc == -2)
+		errx(FK_SOFTWARE, "out of memory");
+out:
+	cJSON_Delete(rec);
+}
+
+static void
+take_line(struct pub *p, char *s, size_t len)
+{
+	char err[200];
+	long tl;
+
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
+	s[len] = '\0';
+	if (strspn(s, " \t") == len)
+		return;		/* blank lines are not sent, as with mosquitto_pub -l */
+	if (!p->o->raw) {
+		take_json(p, s, len);
+		return;
+	}
+	if ((tl = mq_topic_expand(p->topic, NULL, p->topic_buf, MQ_TOPIC_MAX + 1,
+	    err, sizeof(err))) < 0)
+		bad_line(p, err);
+	else if (stage_add(p, p->topic_buf, (size_t)tl, s, len) == -2)
+		errx(FK_SOFTWARE, "out of memory");
+}
+
+/* ---- where messages wait: ring (to send), batch (to spill), spool ---- */
+
+static int
+spool_fits(const struct pub *p, size_t more)
+{
+	return mq_spool_bytes(p->spool) + p->unsaved + more + SPOOL_SLACK <=
+	    (uint64_t)p->o->spool_max;
+}
+
+static void flush_batch(struct pub *p);
+
+/* Move this line's messages on; 0 while they have to wait. */
+static int
+place(struct pub *p)
+{
+	struct mq_msg *m;
+
+	if (p->spool && !p->stage_checked && p->stage) {
+		if (!spool_fits(p, p->stage_bytes)) {
+			p->full = 1;
+			return 0;
+		}
+		p->stage_checked = 1;
+	}
+	p->full = 0;
+	while ((m = p->stage) != NULL) {
+		int spill = p->spool && (p->outage || p->stopping || p->batch ||
+		    mq_spool_unloaded(p->spool) > 0);
+		if (!spill && !mq_ring_room(&p->ring, mq_msg_bytes(m)))
+			return 0;
+		p->stage = m->next;
+		if (p->stage == NULL)
+			p->stage_tail = &p->stage;
+		p->stage_bytes -= rec_bytes(m);
+		if (p->spool)
+			p->unsaved += rec_bytes(m);
+		if (!spill) {
+			mq_ring_push(&p->ring, m);
+			continue;
+		}
+		if (p->batch == NULL)
+			p->t_batch = now_ms();
+		list_add(&p->batch_tail, m);
+		p->batch_bytes += rec_bytes(m);
+		if (p->batch_bytes >= SEG_BYTES)
+			flush_batch(p);
+	}
+	return 1;
+}
+
+static void
+feed(struct pub *p)
+{
+	for (;;) {
+		if (p->stage && !place(p))
+			return;
+		if (p->in_stop)
+			return;
+		char *s = p->in + p->in_start;
+		size_t n = p->in_len - p->in_start, len;
+		char *nl = memchr(s, '\n', n);
+
+		if (nl == NULL && !p->in_eof) {
+			if (p->discarding) {
+				p->in_start = p->in_len;
+			} else if (n > LINE_LIMIT) {
+				p->lineno++;
+				bad_line(p, "longer than 262144 bytes");
+				p->discarding = 1;
+				p->in_start = p->in_len;
+			}
+			return;
+		}
+		if (nl == NULL && n == 0)
+			return;
+		len = nl ? (size_t)(nl - s) : n;
+		p->in_start += nl ? len + 1 : n;
+		if (p->discarding) {
+			p->discarding = 0;
+			continue;
+		}
+		p->lineno++;
+		if (len > LINE_LIMIT) {
+			bad_line(p, "longer than 262144 bytes");
+			continue;
+		}
+		take_line(p, s, len);
+	}
+}
+
+static void
+read_input(struct pub *p)
+{
+	ssize_t r;
+
+	if (p->in_start > 0) {
+		memmove(p->in, p->in + p->in_start, p->in_len - p->in_start);
+		p->in_len -= p->in_start;
+		p->in_start = 0;
+	}
+	r = read(STDIN_FILENO, p->in + p->in_len, p->in_cap - 1 - p->in_len);
+	if (r > 0) {
+		p->in_len += (size_t)r;
+		return;
+	}
+	if (r == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r == -1) {
+		warn("stdin");
+		p->io_error = 1;
+	}
+	p->in_eof = 1;
+	p->t_eof = now_ms();
+}
+
+/* Ring messages held only in memory go to the spool, in runs between spooled ones. */
+static int
+save_ring(struct pub *p)
+{
+	char err[300];
+	size_t n = mq_ring_count(&p->ring), np = 0, bytes = 0;
+	uint64_t key;
+	int rc = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		struct mq_msg *m = i < n ? mq_ring_at(&p->ring, i) : NULL;
+
+		if (m && !m->spooled && m->state != MQ_DONE) {
+			struct mq_rec r = { m->seq, m->qos, m->retain, MQ_MSG_TOPIC(m),
+			    m->topic_len, MQ_MSG_PAYLOAD(m), m->payload_len };
+			if (mq_spool_add(p->spool, &r) == -1)
+				errx(FK_SOFTWARE, "out of memory");
+			p->pend[np++] = m;
+			bytes += rec_bytes(m);
+		}
+		if (np == 0 || (m && !m->spooled && bytes < SEG_BYTES))
+			continue;
+		if (mq_spool_commit(p->spool, 1, &key, err, sizeof(err)) == -1) {
+			warnx("%s", err);
+			rc = -1;
+		} else {
+			for (size_t k = 0; k < np; k++) {
+				p->pend[k]->spooled = 1;
+				p->pend[k]->seg = key;
+				p->unsaved -= rec_bytes(p->pend[k]);
+			}
+		}
+		np = 0;
+		bytes = 0;
+	}
+	return rc;
+}
+
+/* Spilled messages become a segment (or join the newest small one). */
+static int
+save_list(struct pub *p, struct mq_msg **head, struct mq_msg ***tail, size_t *bytes)
+{
+	char err[300];
+	uint64_t key;
+	struct mq_msg *m;
+
+	if (*head == NULL)
+		return 0;
+	for (m = *head; m; m = m->next) {
+		struct mq_rec r = { m->seq, m->qos, m->retain, MQ_MSG_TOPIC(m),
+		    m->topic_len, MQ_MSG_PAYLOAD(m), m->payload_len };
+		if (mq_spool_add(p->spool, &r) == -1)
+			errx(FK_SOFTWARE, "out of memory");
+	}
+	if (mq_spool_commit(p->spool, 0, &key, err, sizeof(err)) == -1) {
+		warnx("%s", err);
+		return -1;
+	}
+	while ((m = *head) != NULL) {
+		*head = m->next;
+		if (p->unsaved >= rec_bytes(m))
+			p->unsaved -= rec_bytes(m);
+		free(m);
+	}
+	*tail = head;
+	*bytes = 0;
+	return 0;
+}
+
+static void
+flush_batch(struct pub *p)
+{
+	if (save_list(p, &p->batch, &p->batch_tail, &p->batch_bytes) == -1 && !p->fatal)
+		p->fatal = FK_IO;
+}
+
+/* Fill the ring from the spool, then from spilled input, oldest first. */
+static void
+refill(struct pub *p)
+{
+	char err[300];
+	struct mq_rec r;
+	uint64_t key;
+	struct mq_msg *m;
+
+	if (p->outage || p->stopping)
+		return;
+	while (mq_ring_room(&p->ring, 0)) {
+		if (p->spool && mq_spool_unloaded(p->spool) > 0) {
+			int rc = mq_spool_next(p->spool, &r, &key, err, sizeof(err));
+			if (rc == 0)
+				break;
+			if (rc == -1) {
+				warnx("%s", err);
+				continue;
+			}
+			if ((m = mq_msg_new(r.topic, r.topic_len, r.payload, r.payload_len,
+			    r.qos, r.retain)) == NULL)
+				errx(FK_SOFTWARE, "out of memory");
+			m->seq = r.seq;
+			m->spooled = 1;
+			m->seg = key;
+			mq_ring_push(&p->ring, m);
+		} else if ((m = p->batch) != NULL) {
+			if (!mq_ring_room(&p->ring, mq_msg_bytes(m)))
+				return;
+			p->batch = m->next;
+			if (p->batch == NULL)
+				p->batch_tail = &p->batch;
+			p->batch_bytes -= rec_bytes(m);
+			mq_ring_push(&p->ring, m);
+		} else {
+			return;
+		}
+	}
+}
+
+/* ---- the broker ---- */
+
+static void
+done(struct pub *p, struct mq_msg *m, int reason)
+{
+	if (reason >= 0x80) {
+		if (m->line)
+			warnx("line %" PRIu64 ": broker refused the message: %s", m->line,
+			    mosquitto_reason_string(reason));
+		else
+			warnx("spooled message to %s: broker refused it: %s",
+			    MQ_MSG_TOPIC(m), mosquitto_reason_string(reason));
+		p->skipped++;
+	}
+	if (p->spool && !m->spooled && p->unsaved >= rec_bytes(m))
+		p->unsaved -= rec_bytes(m);
+}
+
+static void
+on_connect(struct mosquitto *m, void *arg, int rc, int flags,
+    const mosquitto_property *props)
+{
+	struct pub *p = arg;
+
+	(void)m, (void)flags, (void)props;
+	if (rc != 0) {
+		p->refused = rc;
+		return;
+	}
+	p->conn = UP;
+	p->outage = p->reported = 0;
+	p->ever_up = 1;
+	p->backoff_ms = BACKOFF_MIN_MS;
+}
+
+static void
+on_disconnect(struct mosquitto *m, void *arg, int rc, const mosquitto_property *props)
+{
+	struct pub *p = arg;
+
+	(void)m, (void)props;
+	if (!p->lost) {
+		p->lost = 1;
+		p->lost_rc = rc;
+		p->lost_errno = errno;
+	}
+}
+
+static void
+on_publish(struct mosquitto *m, void *arg, int mid, int reason,
+    const mosquitto_property *props)
+{
+	struct pub *p = arg;
+	struct mq_msg *msg = mq_ring_ack(&p->ring, mid);
+
+	(void)m, (void)props;
+	if (msg)
+		done(p, msg, reason);
+	else if (p->publishing)
+		p->early_mid = mid;	/* QoS 0, written inside mosquitto_publish() */
+}
+
+/* libmosquitto says why TLS failed only in its log; keep the last error line. */
+static void
+on_log(struct mosquitto *m, void *arg, int level, const char *text)
+{
+	struct pub *p = arg;
+
+	(void)m;
+	if (level == MOSQ_LOG_ERR)
+		snprintf(p->log_err, sizeof(p->log_err), "%s", text);
+}
+
+/* Options on a fresh client; -1 with why set when they cannot be applied. */
+static int
+configure(struct pub *p, struct mosquitto *m, const char **why)
+{
+	const struct opts *o = p->o;
+	int rc = MOSQ_ERR_SUCCESS;
+
+	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION,
+	    o->v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
+	mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, WINDOW);
+	mosquitto_connect_v5_callback_set(m, on_connect);
+	mosquitto_disconnect_v5_callback_set(m, on_disconnect);
+	mosquitto_publish_v5_callback_set(m, on_publish);
+	mosquitto_log_callback_set(m, on_log);
+	if (o->user && (rc = mosquitto_username_pw_set(m, o->user, p->password))) {
+		*why = "-u";
+		return -1;
+	}
+	if (o->tls) {
+		if (o->cafile == NULL)
+			mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+		if ((rc = mosquitto_tls_set(m, o->cafile, NULL, o->cert, o->key, NULL)) ||
+		    (o->insecure && (rc = mosquitto_tls_insecure_set(m, true)))) {
+			*why = "TLS files";
+			return -1;
+		}
+	}
+	if (o->will_topic && (rc = mosquitto_will_set(m, o->will_topic,
+	    o->will_payload ? (int)strlen(o->will_payload) : 0, o->will_payload,
+	    o->qos, o->retain))) {
+		*why = "--will-topic";
+		return -1;
+	}
+	return 0;
+}
+
+static void
+retry_later(struct pub *p, const char *why)
+{
+	long jitter = random() % (p->backoff_ms / 4 + 1);
+	size_t n = strlen(why);
+
+	/* libmosquitto's sentences end in a full stop; ours go on. */
+	if (!p->reported)
+		warnx("%s: %.*s; retrying", host_port(p),
+		    (int)(n > 0 && why[n - 1] == '.' ? n - 1 : n), why);
+	p->reported = p->outage = 1;
+	p->t_retry = now_ms() + p->backoff_ms - p->backoff_ms / 8 + jitter;
+	p->backoff_ms = p->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : p->backoff_ms * 2;
+}
+
+/*
+ * libmosquitto writes a byte to a socketpair on every publish to wake the
+ * select() of its own network thread.  We run our own poll loop, and on
+ * this hardware a system call costs as much as the rest of a message, so
+ * the client is created while no descriptor can be opened: the pair is
+ * left out (the library carries on without it) and a message costs one
+ * write instead of two.
+ */
+static struct mosquitto *
+new_client(struct pub *p)
+{
+	struct rlimit old, none = { 0, 0 };
+	struct mosquitto *m;
+
+	if (getrlimit(RLIMIT_NOFILE, &old) == -1)
+		return mosquitto_new(p->client_id, true, p);
+	none.rlim_max = old.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &none);
+	m = mosquitto_new(p->client_id, true, p);
+	setrlimit(RLIMIT_NOFILE, &old);
+	return m;
+}
+
+static void
+conn_start(struct pub *p)
+{
+	const char *why;
+	int rc;
+
+	if ((p->m = new_client(p)) == NULL)
+		errx(FK_SOFTWARE, "out of memory");
+	if (configure(p, p->m, &why) == -1)
+		errx(FK_SOFTWARE, "%s: cannot apply", why);
+	p->lost = p->refused = p->lost_rc = p->lost_errno = 0;
+	p->log_err[0] = '\0';
+	p->t_attempt = now_ms();
+	errno = 0;
+	rc = mosquitto_connect_async(p->m, p->o->host, p->o->port, p->o->keepalive);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		char why[300];
+		int e = errno;
+
+		mosquitto_destroy(p->m);
+		p->m = NULL;
+		if (rc == MOSQ_ERR_TLS && p->log_err[0])
+			snprintf(why, sizeof(why), "TLS: %s", p->log_err);
+		else
+			snprintf(why, sizeof(why), "%s",
+			    rc == MOSQ_ERR_ERRNO ? strerror(e) : mosquitto_strerror(rc));
+		retry_later(p, why);
+		return;
+	}
+	p->conn = PENDING;
+}
+
+/* A refusal that waiting will not cure (credentials, protocol, client id). */
+static int
+refusal_final(const struct pub *p, int rc)
+{
+	if (!p->o->v5)
+		return rc != 3;		/* 3: server unavailable */
+	return rc != 0x88 && rc != 0x89 && rc != 0x97 && rc != 0x9f;
+}
+
+static void
+conn_end(struct pub *p)
+{
+	char why[300];
+	size_t n;
+
+	if (p->refused)
+		snprintf(why, sizeof(why), "broker refused the connection: %s",
+		    p->o->v5 ? mosquitto_reason_string(p->refused) :
+		    mosquitto_connack_string(p->refused));
+	else if (p->conn == PENDING && p->lost_rc == MOSQ_ERR_SUCCESS)
+		snprintf(why, sizeof(why), "no answer within %d s", CONNECT_TIMEOUT_MS / 1000);
+	else if (p->lost_rc == MOSQ_ERR_CONN_LOST)
+		snprintf(why, sizeof(why), "connection lost");
+	else if (p->lost_rc == MOSQ_ERR_TLS && p->log_err[0])
+		snprintf(why, sizeof(why), "TLS: %s", p->log_err);
+	else
+		snprintf(why, sizeof(why), "%s%s", p->conn == UP ? "connection lost: " : "",
+		    p->lost_rc == MOSQ_ERR_ERRNO && p->lost_errno ?
+		    strerror(p->lost_errno) : mosquitto_strerror(p->lost_rc));
+	if ((n = strlen(why)) > 0 && why[n - 1] == '.')
+		why[n - 1] = '\0';
+	mosquitto_destroy(p->m);
+	p->m = NULL;
+	p->conn = DOWN;
+	mq_ring_requeue(&p->ring);
+	if (p->refused && refusal_final(p, p->refused)) {
+		warnx("%s: %s", host_port(p), why);
+		p->fatal = FK_BROKER;
+		return;
+	}
+	retry_later(p, why);
+}
+
+static void
+pump(struct pub *p)
+{
+	struct mq_msg *m;
+
+	while (p->conn == UP && !p->lost && p->ring.inflight < WINDOW &&
+	    (m = mq_ring_next(&p->ring)) != NULL) {
+		int mid = 0, rc;
+
+		p->publishing = 1;
+		p->early_mid = 0;
+		rc = mosquitto_publish_v5(p->m, &mid, MQ_MSG_TOPIC(m), (int)m->payload_len,
+		    MQ_MSG_PAYLOAD(m), m->qos, m->retain, NULL);
+		p->publishing = 0;
+		if (rc == MOSQ_ERR_SUCCESS) {
+			int early = mid != 0 && p->early_mid == mid;
+			if (mq_ring_sent(&p->ring, mid, early) == -1) {
+				p->lost = 1;
+				p->lost_rc = MOSQ_ERR_PROTOCOL;
+				return;
+			}
+			if (early)
+				done(p, m, 0);
+		} else if (rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_OVERSIZE_PACKET ||
+		    rc == MOSQ_ERR_MALFORMED_UTF8 || rc == MOSQ_ERR_QOS_NOT_SUPPORTED ||
+		    rc == MOSQ_ERR_INVAL) {
+			mq_ring_skip(&p->ring);
+			warnx("line %" PRIu64 ": %s: %s", m->line, MQ_MSG_TOPIC(m),
+			    mosquitto_strerror(rc));
+			p->skipped++;
+			done(p, m, 0);
+		} else if (!p->lost) {
+			p->lost = 1;
+			p->lost_rc = rc;
+			p->lost_errno = errno;
+		}
+	}
+}
+
+static void
+reap(struct pub *p)
+{
+	struct mq_msg *m;
+
+	while ((m = mq_ring_pop(&p->ring)) != NULL) {
+		if (m->spooled)
+			mq_spool_acked(p->spool, m->seg);
+		free(m);
+	}
+}
+
+static void
+read_broker(struct pub *p)
+{
+	for (int i = 0; i < 4096 && p->m && !p->lost; i++) {
+		int rc;
+
+		errno = 0;
+		rc = mosquitto_loop_read(p->m, 1);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			if (!p->lost) {
+				p->lost = 1;
+				p->lost_rc = rc;
+				p->lost_errno = errno;
+			}
+			return;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK || p->refused)
+			return;
+	}
+}
+
+static void
+wait_io(struct pub *p, int timeout)
+{
+	struct pollfd pf[2];
+	int n = 0, in = -1, mq = -1;
+
+	if (!p->in_eof && !p->in_stop && !p->stopping && p->stage == NULL) {
+		pf[n] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		in = n++;
+	}
+	if (p->m && mosquitto_socket(p->m) >= 0) {
+		pf[n] = (struct pollfd){ .fd = mosquitto_socket(p->m),
+		    .events = POLLIN | (mosquitto_want_write(p->m) ? POLLOUT : 0) };
+		mq = n++;
+	}
+	if (poll(pf, (nfds_t)n, timeout) <= 0)
+		return;
+	if (mq >= 0 && (pf[mq].revents & (POLLIN | POLLERR | POLLHUP)))
+		read_broker(p);
+	if (mq >= 0 && p->m && !p->lost && (pf[mq].revents & POLLOUT)) {
+		int rc = mosquitto_loop_write(p->m, 1);
+		if (rc != MOSQ_ERR_SUCCESS && !p->lost) {
+			p->lost = 1;
+			p->lost_rc = rc;
+			p->lost_errno = errno;
+		}
+	}
+	if (in >= 0 && (pf[in].revents & (POLLIN | POLLHUP | POLLERR)))
+		read_input(p);
+}
+
+/* ---- the run ---- */
+
+static int
+input_done(const struct pub *p)
+{
+	return (p->in_eof || p->in_stop) && p->stage == NULL &&
+	    (p->in_stop || p->in_start == p->in_len);
+}
+
+static int
+all_done(const struct pub *p)
+{
+	return mq_ring_count(&p->ring) == 0 && p->batch == NULL &&
+	    (p->spool == NULL || mq_spool_pending(p->spool) == 0);
+}
+
+static uint64_t
+unacked(const struct pub *p)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < mq_ring_count(&p->ring); i++)
+		n += mq_ring_at(&p->ring, i)->state != MQ_DONE;
+	for (const struct mq_msg *m = p->stage; m; m = m->next)
+		n++;
+	return n;
+}
+
+/* Stop: keep what is not acknowledged in the spool, say what became of it. */
+static int
+finish(struct pub *p, int why)
+{
+	const char *dir = p->spool ? mq_spool_dir(p->spool) : NULL;
+	char head[80] = "", fate[300];
+	int saved = 0;
+	uint64_t n;
+
+	/* An orderly end, even a signal, is no reason for the broker to send the will. */
+	if (p->conn == UP)
+		mosquitto_disconnect(p->m);
+	if (why == FK_OK) {
+		if (p->spool && mq_spool_damaged(p->spool))
+			p->skipped++;
+		return p->io_error ? FK_IO : p->skipped ? FK_PARTIAL : FK_OK;
+	}
+	n = unacked(p);
+	if (p->spool) {
+		if (why != FK_SPOOLFULL) {
+			p->stopping = 1;
+			feed(p);
+			n = unacked(p);
+			/* Lines already read that no longer fit: say where the input stops. */
+			if (p->full)
+				why = FK_SPOOLFULL;
+		}
+		for (const struct mq_msg *m = p->batch; m; m = m->next)
+			n++;
+		p->unsaved += p->stage_bytes;
+		saved = save_ring(p) == 0 &&
+		    save_list(p, &p->batch, &p->batch_tail, &p->batch_bytes) == 0 &&
+		    (why == FK_SPOOLFULL ||
+		    save_list(p, &p->stage, &p->stage_tail, &p->stage_bytes) == 0);
+		if (saved)
+			n = mq_spool_pending(p->spool);
+	}
+	if (why == FK_SIGNAL)
+		snprintf(head, sizeof(head), "stopped by signal after line %" PRIu64 "; ",
+		    p->lineno);
+	if (saved)
+		snprintf(fate, sizeof(fate), "kept in spool %s", dir);
+	else
+		snprintf(fate, sizeof(fate), "lost%s", p->spool ? "" : " (no --spool)");
+	if (why == FK_SPOOLFULL)
+		warnx("%s: spool full (limit %lld bytes); input not consumed from line %"
+		    PRIu64, dir, p->o->spool_max, p->lineno);
+	else if (why == FK_TIMEOUT && n)
+		warnx("%" PRIu64 " message%s not acknowledged within %g s; %s", n,
+		    n == 1 ? "" : "s", p->o->drain, fate);
+	else if (n)
+		warnx("%s%" PRIu64 " message%s not acknowledged; %s", head, n,
+		    n == 1 ? "" : "s", fate);
+	else if (why == FK_SIGNAL)
+		warnx("stopped by signal after line %" PRIu64, p->lineno);
+	if (p->spool && !saved)
+		return FK_IO;
+	if (why == FK_TIMEOUT)
+		return p->spool ? FK_SPOOLED : p->ever_up ? FK_TIMEOUT : FK_NOANSWER;
+	return why;
+}
+
+static int
+poll_timeout(const struct pub *p, long long now)
+{
+	long long t = 1000;
+
+	if (p->conn == DOWN && p->t_retry - now < t)
+		t = p->t_retry - now;
+	if (input_done(p) && p->t_eof + (long long)(p->o->drain * 1000) - now < t)
+		t = p->t_eof + (long long)(p->o->drain * 1000) - now;
+	return t < 0 ? 0 : (int)t;
+}
+
+/* Once a second: in an outage, what is held only in memory goes to the spool. */
+static void
+tick(struct pub *p, long long now)
+{
+	if (now < p->t_tick || p->spool == NULL)
+		return;
+	p->t_tick = now + 1000;
+	if (p->outage && save_ring(p) == -1 && !p->fatal)
+		p->fatal = FK_IO;
+	if (p->batch && p->outage && now - p->t_batch >= FLUSH_AGE_MS)
+		flush_batch(p);
+	mq_spool_mark(p->spool);
+}
+
+static int
+run(struct pub *p)
+{
+	for (;;) {
+		long long now = now_ms();
+		int rc;
+
+		if (got_signal)
+			return finish(p, FK_SIGNAL);
+		if (p->m && (p->lost || p->refused))
+			conn_end(p);
+		if (p->fatal)
+			return finish(p, p->fatal);
+		if (p->conn == DOWN && now >= p->t_retry)
+			conn_start(p);
+		else if (p->conn == PENDING && now - p->t_attempt > CONNECT_TIMEOUT_MS)
+			p->lost = 1;
+		else if (p->m && (rc = mosquitto_loop_misc(p->m)) != MOSQ_ERR_SUCCESS &&
+		    !p->lost) {
+			p->lost = 1;
+			p->lost_rc = rc;
+		}
+		reap(p);
+		feed(p);
+		refill(p);
+		pump(p);
+		reap(p);
+		if (p->full && p->outage)
+			return finish(p, FK_SPOOLFULL);
+		if (input_done(p) && all_done(p))
+			return finish(p, FK_OK);
+		if (input_done(p) && now >= p->t_eof + (long long)(p->o->drain * 1000))
+			return finish(p, FK_TIMEOUT);
+		tick(p, now);
+		if (!p->lost && !p->refused)
+			wait_io(p, poll_timeout(p, now));
+	}
+}
+
+/* ---- setup ---- */
+
+static void
+usage_error(const char *why)
+{
+	warnx("%s", why);
+	fk_usage(usage_lines, 0);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h:p:t:q:ri:k:u:V:L:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': o->host = optarg; break;
+		case 'p': o->port = (int)num_arg("-p", optarg, 1, 65535); break;
+		case 't': o->tmpl = optarg; break;
+		case 'q': o->qos = (int)num_arg("-q", optarg, 0, 2); break;
+		case 'r': o->retain = 1; break;
+		case 'i': o->client_id = optarg; break;
+		case 'k': o->keepalive = (int)num_arg("-k", optarg, 5, 65535); break;
+		case 'u': o->user = optarg; break;
+		case 'V':
+			if (strcmp(optarg, "5") != 0 && strcmp(optarg, "311") != 0)
+				errx(FK_USAGE, "-V: %s: expected 5 or 311", optarg);
+			o->v5 = optarg[0] == '5';
+			break;
+		case 'L': o->url = optarg; break;
+		case O_PASSFILE: o->passfile = optarg; break;
+		case O_TLS: o->tls = 1; break;
+		case O_CAFILE: o->cafile = optarg; break;
+		case O_CERT: o->cert = optarg; break;
+		case O_KEY: o->key = optarg; break;
+		case O_INSECURE: o->insecure = 1; break;
+		case O_WTOPIC: o->will_topic = optarg; break;
+		case O_WPAYLOAD: o->will_payload = optarg; break;
+		case O_SPOOL: o->spool = optarg; break;
+		case O_SPOOLMAX:
+			o->spool_max = num_arg("--spool-max", optarg, 65536, 1LL << 40);
+			break;
+		case O_PAYLOAD: o->payload = optarg; break;
+		case O_SPLIT: o->split = 1; break;
+		case O_RAW: o->raw = 1; break;
+		case O_STRICT: o->strict = 1; break;
+		case O_DRAIN: o->drain = num_arg_double("--drain-timeout", optarg, 0, 86400); break;
+		case O_HELP: fk_usage(usage_lines, 1);
+		case O_VERSION: fk_version();
+		default: fk_usage(usage_lines, 0);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument");
+}
+
+/* Conflicts between options, the URL form, and defaults that depend on others. */
+static void
+check_opts(struct opts *o, struct pub *p)
+{
+	char err[200];
+
+	if (o->url) {
+		if (o->host || o->port)
+			usage_error("-L excludes -h and -p");
+		if (mq_url_parse(o->url, &p->url, err, sizeof(err)) == -1)
+			errx(FK_USAGE, "-L: %s: %s", o->url, err);
+		if (p->url.topic && o->tmpl)
+			usage_error("the topic comes from -L or -t, not both");
+		o->host = p->url.host;
+		o->port = p->url.port;
+		o->tls |= p->url.tls;
+		if (p->url.user && o->user)
+			usage_error("the user comes from -L or -u, not both");
+		if (p->url.user)
+			o->user = p->url.user;
+		if (p->url.topic)
+			o->tmpl = p->url.topic;
+	}
+	if (o->host == NULL || o->tmpl == NULL)
+		usage_error(o->host ? "-t is required" : "-h or -L is required");
+	if (o->split + o->raw + (o->payload != NULL) > 1)
+		usage_error("--payload, --split and --raw exclude each other");
+	if ((o->cert == NULL) != (o->key == NULL))
+		usage_error("--cert and --key go together");
+	if (o->will_payload && o->will_topic == NULL)
+		usage_error("--will-payload needs --will-topic");
+	if (o->passfile && o->user == NULL)
+		usage_error("--password-file needs -u");
+	if (o->spool_max && o->spool == NULL)
+		usage_error("--spool-max needs --spool");
+	o->tls |= o->cafile != NULL || o->cert != NULL;
+	if (o->insecure && !o->tls)
+		usage_error("--insecure needs TLS (--tls, --cafile or mqtts://)");
+	if (o->port == 0)
+		o->port = o->tls ? 8883 : 1883;
+	if (o->spool_max == 0)
+		o->spool_max = SPOOL_MAX_DEFAULT;
+}
+
+/* The password from a file only we can read, or from the environment; never argv. */
+static char *
+read_password(const char *file)
+{
+	char *buf;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (file == NULL)
+		return getenv("MQPUB_PASSWORD") ? strdup(getenv("MQPUB_PASSWORD")) : NULL;
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &st) == -1)
+		err(FK_NODEV, "%s", file);
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		errx(FK_NODEV, "%s: readable by group or others; chmod 600 it", file);
+	if ((buf = malloc(65536)) == NULL)
+		errx(FK_SOFTWARE, "out of memory");
+	if ((n = read(fd, buf, 65535)) == -1)
+		err(FK_NODEV, "%s", file);
+	close(fd);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf;
+}
+
+static void
+open_all(struct pub *p, const struct opts *o)
+{
+	char msg[300];
+	const char *why = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int status;
+
+	p->o = o;
+	p->password = o->user ? read_password(o->passfile) : NULL;
+	if ((p->topic = mq_topic_new(o->tmpl, msg, sizeof(msg))) == NULL)
+		errx(FK_USAGE, "-t: %s: %s", o->tmpl, msg);
+	if (o->raw && mq_topic_fields(p->topic))
+		errx(FK_USAGE, "-t: %s: --raw lines have no fields", o->tmpl);
+	if (o->will_topic && mq_topic_check(o->will_topic, strlen(o->will_topic), &why))
+		errx(FK_USAGE, "--will-topic: %s: %s", o->will_topic, why);
+	if (o->payload && (p->payload = mq_path_new(o->payload, strlen(o->payload),
+	    msg, sizeof(msg))) == NULL)
+		errx(FK_USAGE, "--payload: %s", msg);
+	const char *files[] = { o->cafile, o->cert, o->key };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i] && access(files[i], R_OK) == -1)
+			err(FK_NODEV, "%s", files[i]);
+	mosquitto_lib_init();
+	p->m = mosquitto_new(NULL, true, p);
+	if (p->m == NULL || configure(p, p->m, &why) == -1)
+		errx(FK_USAGE, "%s: not accepted by libmosquitto", why ? why : "options");
+	mosquitto_destroy(p->m);
+	p->m = NULL;
+	if (o->client_id)
+		snprintf(p->client_id, sizeof(p->client_id), "%s", o->client_id);
+	else
+		snprintf(p->client_id, sizeof(p->client_id), "mqpub-%x-%lx",
+		    (unsigned)getpid(), (unsigned long)random() & 0xffffff);
+	if (o->spool && (p->spool = mq_spool_open(o->spool, &status, msg, sizeof(msg))) == NULL)
+		errx(status, "%s: %s", o->spool, msg);
+	p->next_seq = p->spool ? mq_spool_next_seq(p->spool) : 0;
+	p->in_cap = LINE_LIMIT + READ_CHUNK + 2;
+	p->in = malloc(p->in_cap);
+	p->topic_buf = malloc(MQ_TOPIC_MAX + 2);
+	p->pend = calloc(RING_CAP, sizeof(*p->pend));
+	if (p->in == NULL || p->topic_buf == NULL || p->pend == NULL ||
+	    mq_ring_init(&p->ring, RING_CAP, RING_BYTES) == -1)
+		errx(FK_SOFTWARE, "out of memory");
+	p->stage_tail = &p->stage;
+	p->batch_tail = &p->batch;
+	p->backoff_ms = BACKOFF_MIN_MS;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+close_all(struct pub *p)
+{
+	if (p->m)
+		mosquitto_destroy(p->m);
+	mq_spool_close(p->spool);
+	mq_ring_free(&p->ring);
+	mq_topic_free(p->topic);
+	mq_path_free(p->payload);
+	mq_url_free(&p->url);
+	if (p->password) {
+		explicit_bzero(p->password, strlen(p->password));
+		free(p->password);
+	}
+	free(p->in);
+	free(p->topic_buf);
+	free(p->pend);
+	mosquitto_lib_cleanup();
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct opts o = { .keepalive = 60, .drain = 30, .qos = 0 };
+	static struct pub p;
+	int status;
+
+	srandom((unsigned)getpid() ^ (unsigned)time(NULL));
+	parse_opts(argc, argv, &o);
+	check_opts(&o, &p);
+	open_all(&p, &o);
+	status = run(&p);
+	close_all(&p);
+	return status;
+}

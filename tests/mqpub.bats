@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# mqpub against a real mosquitto on a free loopback port, checked by a real mosquitto_sub:
+# topic templates, --split, --payload, --raw, bad lines, --strict, usage errors.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load mqpub_helpers
+
+setup() {
+	fk_setup
+	fk_start_broker
+	mq_sub "$FK_TMP/sub" 'heat/#' 'c4/#' 'raw/#' 'p/#' 'v5/#'
+}
+
+teardown() { fk_teardown; }
+
+pub() { mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 "$@"; }
+
+@test "topic templates: fields, nested paths, defaults; values cannot add levels or wildcards" {
+	printf '%s\n' \
+		'{"serial":"A7","site":"lab","systems":[{"type":"heat"}],"e":1}' \
+		'{"serial":12345678,"systems":[{"type":"cool"}]}' \
+		'{"serial":"x/y+z#","site":"$SYS","systems":[{"type":true}]}' > "$FK_TMP/in"
+	run --separate-stderr pub -t 'heat/{serial}/{site:unknown}/{systems.0.type}' < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 3
+	run mq_got "$FK_TMP/sub"
+	[ "${lines[0]}" = 'heat/A7/lab/heat {"serial":"A7","site":"lab","systems":[{"type":"heat"}],"e":1}' ]
+	[ "${lines[1]}" = 'heat/12345678/unknown/cool {"serial":12345678,"systems":[{"type":"cool"}]}' ]
+	[ "${lines[2]}" = 'heat/x_y_z_/$SYS/true {"serial":"x/y+z#","site":"$SYS","systems":[{"type":true}]}' ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "--split: one plain message per scalar to TOPIC/field, as the home-IoT subscribers read" {
+	echo '{"room":"c4","rtemp":23.5,"rhumi":40,"fire":false,"light":null,"m":{"a":[1,"x"]}}' > "$FK_TMP/in"
+	run --separate-stderr pub -t '{room}' --split < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 6
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = "c4/room c4
+c4/rtemp 23.5
+c4/rhumi 40
+c4/fire false
+c4/m/a/0 1
+c4/m/a/1 x" ]
+}
+
+@test "--payload sends one field; --raw sends plain lines; blank lines are not sent" {
+	printf '%s\n' '{"serial":7,"t_c":21.25}' '' '{"serial":8,"t_c":"n/a"}' > "$FK_TMP/in"
+	run --separate-stderr pub -t 'p/{serial}' --payload t_c < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	printf 'hello world\n\n  \nsecond line\r\nno newline' > "$FK_TMP/in"
+	run --separate-stderr pub -t raw/text --raw < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 5
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = "p/7 21.25
+p/8 n/a
+raw/text hello world
+raw/text second line
+raw/text no newline" ]
+}
+
+@test "bad lines are reported with their line number and skipped; exit status 1" {
+	{
+		echo '{"serial":1}'
+		echo 'not json'
+		echo '{"serial":2} trailing'
+		echo '[1,2]'
+		echo '{"other":3}'
+		head -c 300000 /dev/zero | tr '\0' 'x'
+		echo
+		echo '{"serial":{"a":1}}'
+		echo '{"serial":7}'
+		echo '{"serial":8,"t":1}'
+	} > "$FK_TMP/in"
+	run --separate-stderr pub -t 'heat/{serial}' < "$FK_TMP/in"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'mqpub: line 2: not JSON
+mqpub: line 3: not JSON
+mqpub: line 4: not a JSON object
+mqpub: line 5: no field "serial"
+mqpub: line 6: longer than 262144 bytes
+mqpub: line 7: field "serial" is not a string, number or boolean' ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 3
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'heat/1 {"serial":1}
+heat/7 {"serial":7}
+heat/8 {"serial":8,"t":1}' ]
+}
+
+@test "--strict stops at the first bad line, after delivering the lines before it" {
+	printf '%s\n' '{"serial":1}' '{"serial":2}' '{"other":3}' '{"serial":4}' > "$FK_TMP/in"
+	run --separate-stderr pub -t 'heat/{serial}' --strict < "$FK_TMP/in"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'mqpub: line 3: no field "serial"' ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 2
+	# Line 4 must not follow: a marker sent after mqpub ended arrives next.
+	mosquitto_pub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 -t heat/end -m end
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 3
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'heat/1 {"serial":1}
+heat/2 {"serial":2}
+heat/end end' ]
+}
+
+@test "QoS 0, MQTT 5, retained messages and the -L URL form" {
+	for n in 1 2 3; do echo "{\"n\":$n}" > "$FK_TMP/in$n"; done
+	run pub -q 0 -t v5/q0 < "$FK_TMP/in1"
+	[ "$status" -eq 0 ]
+	run pub -V 5 -q 2 -t v5/q2 < "$FK_TMP/in2"
+	[ "$status" -eq 0 ]
+	run mqpub -L "mqtt://127.0.0.1:$FK_BROKER_PORT/v5/{n}" -r < "$FK_TMP/in3"
+	[ "$status" -eq 0 ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 3
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'v5/q0 {"n":1}
+v5/q2 {"n":2}
+v5/3 {"n":3}' ]
+	# The retained one reaches a subscriber that comes later.
+	run timeout 10 mosquitto_sub -h 127.0.0.1 -p "$FK_BROKER_PORT" -t 'v5/#' -C 1 -v
+	[ "$output" = 'v5/3 {"n":3}' ]
+}
+
+@test "the will is published when mqpub dies without a word" {
+	mkfifo "$FK_TMP/fifo"
+	mq_bg "$FK_TMP/fifo" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -t heat/x \
+		--will-topic heat/will --will-payload gone -k 5
+	pid=$FK_LAST_PID
+	exec 7> "$FK_TMP/fifo"
+	echo '{"a":1}' >&7
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 1
+	kill -9 "$pid"
+	exec 7>&-
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 2
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'heat/x {"a":1}
+heat/will gone' ]
+}
+
+@test "usage errors: status 2 and a precise message" {
+	run --separate-stderr mqpub -h 127.0.0.1 -t 'heat/+'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: -t: heat/+: wildcards (+, #) cannot be published to' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t 'heat/{serial'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mqpub: -t: heat/{serial: '{' at byte 6 is not closed" ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t 'raw/{serial}' --raw
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: -t: raw/{serial}: --raw lines have no fields' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x -q 3
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: -q: 3: too large (expected 0..2)' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x -V 4
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: -V: 4: expected 5 or 311' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x --split --raw
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = 'mqpub: --payload, --split and --raw exclude each other' ]
+	[[ "$stderr" == *$'\nusage: mqpub -h host'* ]]
+	run --separate-stderr mqpub -t x
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = 'mqpub: -h or -L is required' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x --password-file /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = 'mqpub: --password-file needs -u' ]
+	run --separate-stderr mqpub -L 'mqtt://u:secret@127.0.0.1/x'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: -L: mqtt://u:secret@127.0.0.1/x: password in the URL refused (use --password-file or MQPUB_PASSWORD)' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x --drain-timeout -1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: --drain-timeout: -1: too small (expected 0..86400)' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x --cafile "$FK_TMP/none.pem"
+	[ "$status" -eq 6 ]
+	[ "$stderr" = "mqpub: $FK_TMP/none.pem: No such file or directory" ]
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# Nothing lost: volumes past the 65535 message ids, the broker absent at start, a link cut
+# mid-stream (a real TCP proxy killed and restarted), SIGTERM, kill -9, a full spool.
+# Everything is counted by a real mosquitto_sub on a real mosquitto.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load mqpub_helpers
+
+setup() { fk_setup; }
+teardown() { fk_teardown; }
+
+@test "150000 lines at QoS 1 all arrive, in order, and mqpub exits 0" {
+	fk_start_broker
+	mq_lines 150000 "$FK_TMP/in"
+	mq_sub "$FK_TMP/sub" 'big/#'
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 -t 'big/{serial}' < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 60 mq_count_ge "$FK_TMP/sub" 150000
+	mq_seq_check "$FK_TMP/sub" 0 149999
+}
+
+@test "150000 lines at QoS 2 all arrive exactly once, in order, and mqpub exits 0" {
+	fk_start_broker
+	mq_lines 150000 "$FK_TMP/in"
+	mq_sub "$FK_TMP/sub" 'big/#'
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 2 -V 5 -t 'big/{serial}' < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 60 mq_count_ge "$FK_TMP/sub" 150000
+	mq_seq_check "$FK_TMP/sub" 0 149999
+}
+
+@test "broker absent at start: spooled, exit 9; the next run delivers the spool first, in order" {
+	port=$(fk_free_port)
+	mq_lines 1000 "$FK_TMP/in1"
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'sp/{serial}' \
+		--spool "$FK_TMP/spool" --drain-timeout 1 < "$FK_TMP/in1"
+	[ "$status" -eq 9 ]
+	[ "$stderr" = "mqpub: 127.0.0.1:$port: Connection refused; retrying
+mqpub: 1000 messages not acknowledged within 1 s; kept in spool $FK_TMP/spool" ]
+	ls "$FK_TMP"/spool/*.seg
+	FK_BROKER_PORT_WANT=$port fk_start_broker
+	mq_sub "$FK_TMP/sub" 'sp/#'
+	mq_lines 10 "$FK_TMP/in2" 1000
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'sp/{serial}' \
+		--spool "$FK_TMP/spool" < "$FK_TMP/in2"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 20 mq_count_ge "$FK_TMP/sub" 1010
+	mq_seq_check "$FK_TMP/sub" 0 1009
+	# Delivered and acknowledged: the spool is empty again.
+	[ -z "$(ls "$FK_TMP/spool")" ] || [ "$(ls "$FK_TMP/spool")" = lock ]
+}
+
+@test "QoS 0 lines read while the broker is out of reach are sent once it is back" {
+	fk_start_broker
+	mq_sub "$FK_TMP/sub" 'q0/#'
+	proxy=$(fk_free_port)
+	mq_lines 2000 "$FK_TMP/in"
+	mq_bg "$FK_TMP/in" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$proxy" -q 0 -t 'q0/{serial}'
+	pid=$FK_LAST_PID
+	fk_wait_for 10 grep -q retrying "$FK_TMP/err"
+	mq_proxy "$proxy"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$FK_TMP/err")" = "mqpub: 127.0.0.1:$proxy: Connection refused; retrying" ]
+	fk_wait_for 20 mq_count_ge "$FK_TMP/sub" 2000
+	mq_seq_check "$FK_TMP/sub" 0 1999
+}
+
+@test "without --spool an unreachable broker means lost messages and exit 4, said plainly" {
+	port=$(fk_free_port)
+	mq_lines 3 "$FK_TMP/in"
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t x --drain-timeout 0.5 < "$FK_TMP/in"
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "mqpub: 127.0.0.1:$port: Connection refused; retrying
+mqpub: 3 messages not acknowledged within 0.5 s; lost (no --spool)" ]
+}
+
+@test "a TCP proxy killed mid-stream and restarted: every message arrives (QoS 1)" {
+	fk_start_broker
+	proxy=$(fk_free_port)
+	mq_proxy "$proxy"
+	mq_lines 60000 "$FK_TMP/in"
+	mq_sub "$FK_TMP/sub" 'px/#'
+	mq_bg "$FK_TMP/in" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$proxy" -q 1 -t 'px/{serial}'
+	pid=$FK_LAST_PID
+	fk_wait_for 30 mq_count_ge "$FK_TMP/sub" 5000
+	mq_proxy_kill
+	# Down long enough that reconnection attempts are refused too.
+	fk_wait_for 10 grep -q 'retrying' "$FK_TMP/err"
+	mq_proxy "$proxy"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
+	# One report for the outage, however many attempts it took.
+	[[ "$(cat "$FK_TMP/err")" == "mqpub: 127.0.0.1:$proxy: connection lost"*"; retrying" ]]
+	[ "$(wc -l < "$FK_TMP/err")" -eq 1 ]
+	fk_wait_for 30 mq_count_ge "$FK_TMP/sub" 60000
+	mq_seq_check "$FK_TMP/sub" 0 59999 dups
+}
+
+@test "SIGTERM mid-stream: exit 15, and after a rerun every line read has arrived" {
+	fk_start_broker
+	mq_lines 150000 "$FK_TMP/in"
+	mq_sub "$FK_TMP/sub" 'st/#'
+	mq_bg "$FK_TMP/in" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 \
+		-t 'st/{serial}' --spool "$FK_TMP/spool"
+	pid=$FK_LAST_PID
+	fk_wait_for 30 mq_count_ge "$FK_TMP/sub" 10000
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 15 ]
+	err=$(cat "$FK_TMP/err")
+	[[ "$err" =~ ^"mqpub: stopped by signal after line "([0-9]+)"; "([0-9]+)" messages not acknowledged; kept in spool $FK_TMP/spool"$ ]]
+	read_to=${BASH_REMATCH[1]}
+	kept=${BASH_REMATCH[2]}
+	[ "$read_to" -lt 150000 ] && [ "$kept" -gt 0 ]
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 -t 'st/{serial}' \
+		--spool "$FK_TMP/spool" < /dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 30 mq_count_ge "$FK_TMP/sub" "$read_to"
+	mq_seq_check "$FK_TMP/sub" 0 $((read_to - 1)) dups
+}
+
+@test "the spool is bounded: exit 10 when full, and what it holds is delivered later" {
+	port=$(fk_free_port)
+	mq_lines 2000 "$FK_TMP/in"
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'full/{serial}' \
+		--spool "$FK_TMP/spool" --spool-max 65536 < "$FK_TMP/in"
+	[ "$status" -eq 10 ]
+	[[ "$stderr" =~ ^"mqpub: 127.0.0.1:$port: Connection refused; retrying
+mqpub: $FK_TMP/spool: spool full (limit 65536 bytes); input not consumed from line "([0-9]+)$ ]]
+	from=${BASH_REMATCH[1]}
+	[ "$from" -gt 100 ] && [ "$from" -lt 2000 ]
+	[ "$(cat "$FK_TMP"/spool/*.seg | wc -c)" -le 65536 ]
+	# With the broker back, a full spool drains first and new input follows.
+	FK_BROKER_PORT_WANT=$port fk_start_broker
+	mq_sub "$FK_TMP/sub" 'full/#'
+	mq_lines 100 "$FK_TMP/more" 5000
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'full/{serial}' \
+		--spool "$FK_TMP/spool" --spool-max 65536 < "$FK_TMP/more"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 20 mq_count_ge "$FK_TMP/sub" $((from - 1 + 100))
+	mq_got "$FK_TMP/sub" | head -n $((from - 1)) > "$FK_TMP/first"
+	mq_got "$FK_TMP/sub" | tail -n +"$from" > "$FK_TMP/then"
+	mq_seq_check "$FK_TMP/first" 0 $((from - 2))
+	mq_seq_check "$FK_TMP/then" 5000 5099
+}
+
+@test "kill -9 while spooling leaves a spool the next run reads without damage" {
+	port=$(fk_free_port)
+	# A steady stream, so segments are being written when the kill comes.
+	mkfifo "$FK_TMP/stream"
+	fk_bg sh -c 'exec python3 -c "$0" > "$1"' '
+import json, sys, time
+for i in range(400000):
+    sys.stdout.write(json.dumps({"serial": 1000 + i % 7, "seq": i}) + "\n")
+    if i % 2000 == 1999:
+        sys.stdout.flush(); time.sleep(0.02)
+' "$FK_TMP/stream"
+	mq_bg "$FK_TMP/stream" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'k/{serial}' \
+		--spool "$FK_TMP/spool"
+	pid=$FK_LAST_PID
+	fk_wait_for 30 sh -c "ls '$FK_TMP'/spool/*.seg >/dev/null 2>&1"
+	fk_wait_for 30 sh -c "[ \$(cat '$FK_TMP'/spool/*.seg 2>/dev/null | wc -c) -gt 2000000 ]"
+	kill -9 "$pid"
+	FK_BROKER_PORT_WANT=$port fk_start_broker
+	mq_sub "$FK_TMP/sub" 'k/#'
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'k/{serial}' \
+		--spool "$FK_TMP/spool" < /dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	n=$(mq_got "$FK_TMP/sub" | wc -l)
+	[ "$n" -gt 10000 ]
+	# What the spool held is a gapless beginning of the stream, each line once, in order.
+	mq_seq_check "$FK_TMP/sub" 0 $((n - 1))
+}
+
+@test "one spool, one run: a second mqpub on the same spool exits 12" {
+	port=$(fk_free_port)
+	mkfifo "$FK_TMP/fifo"
+	mq_bg "$FK_TMP/fifo" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$port" -t x --spool "$FK_TMP/spool"
+	exec 7> "$FK_TMP/fifo"
+	fk_wait_for 10 test -e "$FK_TMP/spool/lock"
+	fk_wait_for 10 grep -q retrying "$FK_TMP/err"
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -t x --spool "$FK_TMP/spool" < /dev/null
+	exec 7>&-
+	[ "$status" -eq 12 ]
+	[ "$stderr" = "mqpub: $FK_TMP/spool: in use by another mqpub" ]
+}
