@@ -1,0 +1,862 @@
+/* pppup: dial a 3G modem through pppd, supervised, every step and the reason it ended as JSON. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "at_io.h"
+#include "at_result.h"
+#include "fk_cli.h"
+#include "fk_exit.h"
+#include "jsonl.h"
+#include "num_parse.h"
+#include "ppp_backoff.h"
+#include "ppp_dial.h"
+#include "ppp_exit.h"
+#include "ppp_log.h"
+#include "ppp_opts.h"
+#include "ppp_prep.h"
+#include "ser_port.h"
+
+#define DIAL_TIMEOUT_S 60	/* for CONNECT after ATD; networks can take half a minute */
+#define QUIET_MS 300		/* pppd silent this long after the address lines: block done */
+#define STOP_GRACE_MS 15000	/* pppd's LCP terminate exchange, then SIGKILL */
+#define SECRET_MAX 256		/* pppd's MAXSECRETLEN */
+
+static const char *const usage_lines[] = {
+	"pppup -d DATA_PORT [-c AT_PORT] [--apn APN] [--number NUMBER]",
+	"[--network 3gpp|3gpp2] [--auth none|pap|chap|any] [--user USER]",
+	"[--password-file FILE] [--pin-file FILE] [--reg-timeout SECONDS]",
+	"[--persist] [--max-fails N] [--print] [--pppd PATH] [-v]",
+	"[-- pppd-option ...]",
+	NULL
+};
+
+struct opts {
+	const char *data_port, *at_port, *apn, *number, *user;
+	const char *password_file, *pin_file, *pppd_arg;
+	enum ppp_net net;
+	enum ppp_auth auth;
+	int persist, max_fails, print, verbose;
+	long long reg_timeout_ms;
+	char **extra;
+	int nextra;
+	char password[SECRET_MAX + 2], pin[16];
+	char pppd[PATH_MAX], atchat[PATH_MAX], dir[256];
+};
+
+/* One dial attempt, from the first AT to pppd's exit. */
+struct attempt {
+	int n;
+	struct ppp_log log;
+	struct ppp_cause cause;
+	int pppd_code;			/* -1: pppd did not run or died by a signal */
+	struct ppp_dial_result dial;
+	long long up_at_ms;		/* when connected, 0 if never */
+	long up_s;			/* how long it carried IP, -1 if never */
+	int stopped_up;			/* our stop signal found the link up */
+	const char *where;		/* the AT port, or "pppd": who said log.message */
+};
+
+static volatile sig_atomic_t stop_sig;
+static int wake[2] = { -1, -1 };
+static int out_state;		/* JSONL_OK, JSONL_EPIPE (reader gone), JSONL_ERR */
+
+static void
+on_signal(int sig)
+{
+	int e = errno;
+
+	if (sig != SIGCHLD)
+		stop_sig = sig;
+	if (write(wake[1], "", 1) == -1) {
+		/* the pipe is full: a wake-up is already pending */
+	}
+	errno = e;
+}
+
+static _Noreturn void
+usage_error(const char *fmt, const char *arg)
+{
+	warnx(fmt, arg);
+	fk_usage(usage_lines, 0);
+}
+
+static int
+choice(const char *opt, const char *s, int (*parse)(const char *))
+{
+	int v = parse(s);
+
+	if (v == -1) {
+		warnx("%s: %s: unknown choice", opt, s);
+		fk_usage(usage_lines, 0);
+	}
+	return v;
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_APN = 256, O_NUMBER, O_NETWORK, O_AUTH, O_USER, O_PASSFILE, O_PINFILE,
+	    O_REGTIMEOUT, O_PERSIST, O_MAXFAILS, O_PRINT, O_PPPD, O_VERSION };
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "at-port", required_argument, NULL, 'c' },
+		{ "apn", required_argument, NULL, O_APN },
+		{ "number", required_argument, NULL, O_NUMBER },
+		{ "network", required_argument, NULL, O_NETWORK },
+		{ "auth", required_argument, NULL, O_AUTH },
+		{ "user", required_argument, NULL, O_USER },
+		{ "password-file", required_argument, NULL, O_PASSFILE },
+		{ "pin-file", required_argument, NULL, O_PINFILE },
+		{ "reg-timeout", required_argument, NULL, O_REGTIMEOUT },
+		{ "persist", no_argument, NULL, O_PERSIST },
+		{ "max-fails", required_argument, NULL, O_MAXFAILS },
+		{ "print", no_argument, NULL, O_PRINT },
+		{ "pppd", required_argument, NULL, O_PPPD },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, auth = -1, max_fails = -1;
+
+	memset(o, 0, sizeof(*o));
+	o->reg_timeout_ms = 60000;
+	while ((ch = getopt_long(argc, argv, "+c:d:hv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o->data_port = optarg; break;
+		case 'c': o->at_port = optarg; break;
+		case 'v': o->verbose = 1; break;
+		case 'h': fk_usage(usage_lines, 1);
+		case O_APN: o->apn = optarg; break;
+		case O_NUMBER: o->number = optarg; break;
+		case O_NETWORK: o->net = choice("--network", optarg, ppp_net_parse); break;
+		case O_AUTH: auth = choice("--auth", optarg, ppp_auth_parse); break;
+		case O_USER: o->user = optarg; break;
+		case O_PASSFILE: o->password_file = optarg; break;
+		case O_PINFILE: o->pin_file = optarg; break;
+		case O_REGTIMEOUT:
+			o->reg_timeout_ms = num_arg("--reg-timeout", optarg, 1, 3600) * 1000;
+			break;
+		case O_PERSIST: o->persist = 1; break;
+		case O_MAXFAILS: max_fails = (int)num_arg("--max-fails", optarg, 0, 1000000); break;
+		case O_PRINT: o->print = 1; break;
+		case O_PPPD: o->pppd_arg = optarg; break;
+		case O_VERSION: fk_version();
+		default: fk_usage(usage_lines, 0);
+		}
+	}
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+		usage_error("%s: pppd options go after --", argv[optind]);
+	o->extra = argv + optind;
+	o->nextra = argc - optind;
+	o->auth = auth >= 0 ? (enum ppp_auth)auth : o->user ? PPP_AUTH_ANY : PPP_AUTH_NONE;
+	o->max_fails = max_fails >= 0 ? max_fails : 10;
+	if (o->number == NULL)
+		o->number = o->net == PPP_NET_3GPP ? "*99#" : "#777";
+	if (o->data_port == NULL)
+		usage_error("%s", "-d DATA_PORT is required");
+	if (o->net == PPP_NET_3GPP && o->apn == NULL)
+		usage_error("%s", "--apn is required with --network 3gpp");
+	if (o->net == PPP_NET_3GPP2 && o->apn)
+		usage_error("%s", "--apn is not used with --network 3gpp2");
+	if (o->auth == PPP_AUTH_NONE && (o->user || o->password_file))
+		usage_error("%s", "--user and --password-file need --auth pap, chap or any");
+	if (o->auth != PPP_AUTH_NONE && o->user == NULL)
+		usage_error("--auth %s needs --user", ppp_auth_name(o->auth));
+	if (max_fails >= 0 && !o->persist)
+		usage_error("%s", "--max-fails needs --persist");
+	if (strspn(o->number, "0123456789*#+,") != strlen(o->number) || !*o->number ||
+	    strlen(o->number) > 32)
+		usage_error("--number: %s: digits, *, #, + and , only", o->number);
+	for (int i = 0; i < o->nextra; i++) {
+		const char *why = ppp_extra_conflict(o->extra[i]);
+		if (why) {
+			warnx("-- %s: %s", o->extra[i], why);
+			fk_usage(usage_lines, 0);
+		}
+	}
+}
+
+/* A secret's first line, from a file nobody else may read. */
+static void
+read_secret(const char *path, char *buf, size_t len)
+{
+	struct stat st;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t n;
+
+	if (fd == -1)
+		err(FK_NODEV, "%s", path);
+	if (fstat(fd, &st) == -1)
+		err(FK_NODEV, "%s", path);
+	if (!S_ISREG(st.st_mode))
+		errx(FK_NODEV, "%s: not a regular file", path);
+	if (st.st_mode & 077)
+		errx(FK_NODEV, "%s: readable by others (chmod 600)", path);
+	if ((f = fdopen(fd, "r")) == NULL)
+		err(FK_NODEV, "%s", path);
+	if (fgets(buf, (int)len, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	n = strcspn(buf, "\r\n");
+	if (n >= len - 1 && buf[n] == '\0')
+		errx(FK_NODEV, "%s: longer than %zu bytes", path, len - 2);
+	buf[n] = '\0';
+	if (n == 0)
+		errx(FK_NODEV, "%s: empty", path);
+}
+
+/* path if it is an executable file, else NULL. */
+static const char *
+runnable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0 ?
+	    path : NULL;
+}
+
+/* name in dir (if given), then along PATH, then in fallback; into out. */
+static int
+find_program(const char *name, const char *dir, const char *fallback, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (dir && snprintf(buf, sizeof(buf), "%s/%s", dir, name) < (int)sizeof(buf) &&
+	    runnable(buf))
+		return snprintf(out, len, "%s", buf) < (int)len ? 0 : -1;
+	for (const char *p = path ? path : ""; *p; ) {
+		size_t n = strcspn(p, ":");
+		if (n > 0 && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, name) <
+		    (int)sizeof(buf) && buf[0] == '/' && runnable(buf))
+			return snprintf(out, len, "%s", buf) < (int)len ? 0 : -1;
+		p += n + (p[n] == ':');
+	}
+	if (fallback && runnable(fallback))
+		return snprintf(out, len, "%s", fallback) < (int)len ? 0 : -1;
+	return -1;
+}
+
+/* Secrets, pppd and atchat: everything a run needs before it touches the modem. */
+static void
+load(struct opts *o)
+{
+	char self[PATH_MAX], text[1024], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct ppp_prep_cfg pc = { o->net, o->apn, NULL, o->user, NULL, 0 };
+	const char *bad;
+
+	if (o->password_file)
+		read_secret(o->password_file, o->password, sizeof(o->password));
+	if (o->pin_file)
+		read_secret(o->pin_file, o->pin, sizeof(o->pin));
+	pc.pin = o->pin_file ? o->pin : NULL;
+	pc.password = o->password_file ? o->password : NULL;
+	if ((bad = ppp_prep_check(&pc)) && strcmp(bad, "pin") == 0)
+		errx(FK_USAGE, "%s: a PIN is 4 to 8 digits", o->pin_file);
+	if (bad && strcmp(bad, "password") == 0)
+		errx(FK_USAGE, "%s: the password cannot be sent in AT^PPPCFG", o->password_file);
+	if (bad)
+		usage_error("--%s: cannot be sent in an AT command", bad);
+	if (o->user && ppp_secrets_text(text, sizeof(text), o->user,
+	    o->password_file ? o->password : NULL, 0) == -1)
+		errx(FK_USAGE, "--user or password: control characters or too long");
+	if (o->pppd_arg && !runnable(o->pppd_arg))
+		errx(FK_NODEV, "%s: not an executable file", o->pppd_arg);
+	if (o->pppd_arg)
+		snprintf(o->pppd, sizeof(o->pppd), "%s", o->pppd_arg);
+	else if (find_program("pppd", NULL, "/usr/sbin/pppd", o->pppd, sizeof(o->pppd)) == -1)
+		errx(FK_NODEV, "pppd: not found (Debian package ppp)");
+	/* atchat beside us first: a build tree or an install keeps them together. */
+	if (n > 0)
+		self[n] = '\0';
+	slash = n > 0 ? strrchr(self, '/') : NULL;
+	if (slash)
+		*slash = '\0';
+	if (find_program("atchat", slash ? self : NULL, NULL, o->atchat, sizeof(o->atchat)) == -1)
+		errx(FK_NODEV, "atchat: not found beside pppup or on PATH");
+}
+
+/* dir/name into out ("" if it does not fit). */
+static char *
+in_dir(char *out, size_t len, const char *dir, const char *name)
+{
+	if (snprintf(out, len, "%s/%s", dir, name) >= (int)len)
+		out[0] = '\0';
+	return out;
+}
+
+/* Where the secrets file and the dial transcript live: root's tmpfs when we may. */
+static char *
+dir_template(char *buf, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (access("/run", W_OK) == 0)
+		tmp = "/run";
+	else if (tmp == NULL || *tmp != '/')
+		tmp = "/tmp";
+	if (snprintf(buf, len, "%s/pppup.XXXXXX", tmp) >= (int)len)
+		snprintf(buf, len, "/tmp/pppup.XXXXXX");
+	return buf;
+}
+
+/* Write one JSON line with its time; remembers a gone reader or a write error. */
+static void
+emit(cJSON *o)
+{
+	char ts[32];
+	int rc;
+
+	if (o == NULL)
+		return;
+	if (out_state == JSONL_OK) {
+		cJSON_AddStringToObject(o, "time", jsonl_utc(ts, sizeof(ts), time(NULL)));
+		if ((rc = jsonl_write(stdout, o)) == JSONL_ERR)
+			warn("stdout");
+		if (rc != JSONL_OK) {
+			out_state = rc;
+			stop_sig = SIGPIPE;
+		}
+	}
+	cJSON_Delete(o);
+}
+
+static cJSON *
+event(const char *name, int attempt)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "event", name);
+	if (attempt > 0)
+		cJSON_AddNumberToObject(o, "attempt", attempt);
+	return o;
+}
+
+static cJSON *
+strings(const char *const *v, int n)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < n && v[i]; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+/* The pppd command line for this run; paths under dir. */
+static int
+build_argv(const struct opts *o, const char *dir, char *connect, size_t clen,
+    char *secrets, size_t slen, const char **argv, size_t max)
+{
+	char json[PATH_MAX];
+	struct ppp_conf c = { o->pppd, o->data_port, o->net, o->auth, connect,
+	    o->user ? secrets : NULL, o->extra, o->nextra };
+
+	in_dir(json, sizeof(json), dir, "dial.json");
+	in_dir(secrets, slen, dir, "options");
+	if (ppp_connect_cmd(connect, clen, o->atchat, json, o->number, DIAL_TIMEOUT_S) == -1)
+		errx(FK_USAGE, "connect command too long");
+	return ppp_argv(&c, argv, max);
+}
+
+/* --print: what would be sent and run, secrets elided; nothing is touched. */
+static int
+print_plan(const struct opts *o)
+{
+	char dir[PATH_MAX], connect[2 * PATH_MAX], secrets[PATH_MAX], text[1024];
+	const char *argv[PPP_ARGV_MAX + o->nextra + 1];
+	const char *at[8];
+	char apn[160];
+	int n = 0;
+	cJSON *e;
+
+	dir_template(dir, sizeof(dir));
+	at[n++] = "AT";
+	at[n++] = "ATE0";
+	at[n++] = "AT+CPIN?";
+	if (o->pin_file)
+		at[n++] = "AT+CPIN=\"****\"";
+	at[n++] = o->net == PPP_NET_3GPP ? "AT+CGREG?" : "AT+CREG?";
+	at[n++] = "AT+CSQ";
+	if (o->net == PPP_NET_3GPP)
+		snprintf(apn, sizeof(apn), "AT+CGDCONT=1,\"IP\",\"%s\"", o->apn);
+	else if (o->user)
+		snprintf(apn, sizeof(apn), "AT^PPPCFG=\"%s\",\"%s\"", o->user,
+		    o->password_file ? "********" : "");
+	if (o->net == PPP_NET_3GPP || o->user)
+		at[n++] = apn;
+	e = event("print", 0);
+	cJSON_AddStringToObject(e, "at_port", o->at_port ? o->at_port : o->data_port);
+	cJSON_AddItemToObject(e, "at", strings(at, n));
+	emit(e);
+	n = build_argv(o, dir, connect, sizeof(connect), secrets, sizeof(secrets), argv,
+	    sizeof(argv) / sizeof(argv[0]));
+	e = event("print", 0);
+	cJSON_AddItemToObject(e, "pppd", strings(argv, n));
+	emit(e);
+	if (o->user) {
+		ppp_secrets_text(text, sizeof(text), o->user,
+		    o->password_file ? o->password : NULL, 1);
+		e = event("print", 0);
+		cJSON_AddStringToObject(e, "file", secrets);
+		cJSON_AddStringToObject(e, "mode", "0600");
+		cJSON_AddStringToObject(e, "content", text);
+		emit(e);
+	}
+	return out_state == JSONL_ERR ? FK_IO : FK_OK;
+}
+
+/* The step just answered: step and shown are its name and command, p has what it told. */
+static void
+step_event(const struct attempt *a, const char *port, const char *step, const char *shown,
+    const struct ppp_prep *p, int io, const struct at_reply *r, const char *why)
+{
+	cJSON *e = event("step", a->n);
+	cJSON *resp;
+
+	cJSON_AddStringToObject(e, "step", step);
+	cJSON_AddStringToObject(e, "port", port);
+	cJSON_AddStringToObject(e, "command", shown);
+	resp = cJSON_AddArrayToObject(e, "response");
+	for (size_t i = 0; i < r->n; i++)
+		cJSON_AddItemToArray(resp, cJSON_CreateString(r->lines[i]));
+	if (io == AT_IO_DONE)
+		cJSON_AddStringToObject(e, "result", at_final_name(r->kind));
+	else {
+		cJSON_AddNullToObject(e, "result");
+		cJSON_AddStringToObject(e, "error", why);
+	}
+	if (r->err >= 0)
+		cJSON_AddNumberToObject(e, "cme_error", r->err);
+	cJSON_AddNumberToObject(e, "elapsed_ms", (double)r->elapsed_ms);
+	if (p->fact == PPP_FACT_SIM)
+		cJSON_AddStringToObject(e, "sim_state", p->sim_state);
+	if (p->fact == PPP_FACT_REG)
+		cJSON_AddStringToObject(e, "reg_state", p->reg.state);
+	if (p->fact == PPP_FACT_CSQ && p->csq.has_rssi)
+		cJSON_AddNumberToObject(e, "rssi_dbm", p->csq.rssi_dbm);
+	else if (p->fact == PPP_FACT_CSQ)
+		cJSON_AddNullToObject(e, "rssi_dbm");
+	emit(e);
+}
+
+/* Sleep ms unless a signal asks us to stop; 0, or -1 when stopped. */
+static int
+pause_ms(long long ms)
+{
+	long long end = ser_now_ms() + ms;
+	struct pollfd pfd = { wake[0], POLLIN, 0 };
+	char junk[64];
+
+	while (!stop_sig) {
+		long long left = end - ser_now_ms();
+		if (left <= 0)
+			return 0;
+		if (poll(&pfd, 1, (int)(left > INT_MAX ? INT_MAX : left)) > 0 &&
+		    read(wake[0], junk, sizeof(junk)) == -1 && errno != EAGAIN)
+			break;
+	}
+	return stop_sig ? -1 : 0;
+}
+
+/* The AT steps on the AT port: 0 ready to dial, -1 with a->cause set. */
+static int
+prepare(const struct opts *o, struct attempt *a)
+{
+	const char *port = o->at_port ? o->at_port : o->data_port;
+	struct ppp_prep_cfg cfg = { o->net, o->apn, o->pin_file ? o->pin : NULL, o->user,
+	    o->password_file ? o->password : NULL, o->reg_timeout_ms };
+	struct ppp_prep p;
+	struct ser_port *sp;
+	char why[256], shown[sizeof(p.shown)];
+	int status, rc = ppp_prep_begin(&p, &cfg, ser_now_ms());
+
+	a->where = port;
+	if ((sp = ser_open(port, PPP_BAUD, &status, why, sizeof(why))) == NULL) {
+		a->cause = (struct ppp_cause){ status == FK_LOCKED ? "locked" : "no_device",
+		    status, 0 };
+		snprintf(a->log.message, sizeof(a->log.message), "%.150s", why);
+		return -1;
+	}
+	while (rc == PPP_PREP_SEND && pause_ms(p.delay_ms) == 0) {
+		struct at_io io = { ser_fd(sp), ser_fd(sp), p.timeout_ms, &stop_sig, NULL, NULL, NULL };
+		struct at_reply r;
+		int got = at_exchange(&io, p.cmd, &r, why, sizeof(why));
+		const char *step = p.step;
+
+		if (got == AT_IO_STOPPED) {
+			at_reply_free(&r);
+			break;
+		}
+		snprintf(shown, sizeof(shown), "%s", p.shown);
+		rc = ppp_prep_answer(&p, got, &r, ser_now_ms());
+		step_event(a, port, step, shown, &p, got, &r, why);
+		at_reply_free(&r);
+	}
+	ser_close(sp);
+	if (rc == PPP_PREP_DONE && !stop_sig)
+		return 0;
+	if (stop_sig)
+		a->cause = (struct ppp_cause){ "stopped", FK_SIGNAL, 0 };
+	else {
+		a->cause = p.cause;
+		snprintf(a->log.message, sizeof(a->log.message), "%.60s: %.90s", p.shown, p.why);
+	}
+	return -1;
+}
+
+static void
+connected_event(struct attempt *a)
+{
+	cJSON *e = event("connected", a->n), *dns = cJSON_CreateArray();
+
+	a->up_at_ms = ser_now_ms();
+	cJSON_AddStringToObject(e, "interface", a->log.iface);
+	cJSON_AddStringToObject(e, "local_ip", a->log.local_ip);
+	cJSON_AddStringToObject(e, "remote_ip", a->log.remote_ip);
+	for (int i = 0; i < 2; i++)
+		if (a->log.dns[i][0])
+			cJSON_AddItemToArray(dns, cJSON_CreateString(a->log.dns[i]));
+	cJSON_AddItemToObject(e, "dns", dns);
+	emit(e);
+}
+
+/* Feed complete lines from buf to the log parser; returns bytes consumed. */
+static size_t
+feed_lines(const struct opts *o, struct attempt *a, char *buf, size_t n, int flush_all)
+{
+	size_t used = 0;
+
+	for (;;) {
+		char *nl = memchr(buf + used, '\n', n - used);
+		size_t len = nl ? (size_t)(nl - (buf + used)) : n - used;
+
+		if (!nl && !flush_all)
+			break;
+		if (!nl && len == 0)
+			break;
+		buf[used + len] = '\0';
+		if (o->verbose && buf[used] != '\0') {
+			cJSON *e = event("log", a->n);
+			cJSON_AddStringToObject(e, "line", buf + used);
+			emit(e);
+		}
+		if (ppp_log_line(&a->log, buf + used) == PPP_LOG_CONNECTED) {
+			connected_event(a);
+		}
+		used += len + (nl != NULL);
+	}
+	return used;
+}
+
+static pid_t
+spawn(const char *const *argv, int logfd)
+{
+	pid_t parent = getpid(), pid = fork();
+	int null;
+
+	if (pid != 0)
+		return pid;
+	/* pppd must not outlive its supervisor, or nobody reports its end. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	if ((null = open("/dev/null", O_RDONLY)) != -1)
+		dup2(null, 0);
+	dup2(logfd, 1);
+	dup2(logfd, 2);
+	execv(argv[0], (char *const *)argv);
+	fprintf(stderr, "pppup: %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Read pppd's log until it exits; returns its wait status. */
+static int
+supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
+{
+	char buf[4096], junk[64];
+	size_t have = 0;
+	long long stop_at = 0;
+	int wstatus = 0, exited = 0, eof = 0;
+
+	while (!exited || !eof) {
+		struct pollfd pfd[2] = { { wake[0], POLLIN, 0 }, { logfd, POLLIN, 0 } };
+		int timeout = a->log.pending ? QUIET_MS : 1000;
+
+		if (stop_sig && !stop_at) {
+			stop_at = ser_now_ms();
+			a->stopped_up = a->log.up;
+			kill(pid, SIGTERM);
+		}
+		if (stop_at && !exited && ser_now_ms() - stop_at > STOP_GRACE_MS)
+			kill(pid, SIGKILL);
+		if (exited)
+			timeout = 0;	/* drain what is left, do not wait on scripts holding the pipe */
+		if (poll(pfd, eof ? 1 : 2, timeout) == 0 && ppp_log_flush(&a->log)) {
+			connected_event(a);
+		}
+		if (pfd[0].revents & POLLIN)
+			while (read(wake[0], junk, sizeof(junk)) > 0)
+				;
+		if (!eof && (pfd[1].revents & (POLLIN | POLLHUP))) {
+			ssize_t got = read(logfd, buf + have, sizeof(buf) - 1 - have);
+			if (got <= 0)
+				eof = got == 0 || errno != EINTR;
+			else
+				have += (size_t)got;
+			size_t used = feed_lines(o, a, buf, have, have == sizeof(buf) - 1);
+			memmove(buf, buf + used, have - used);
+			have -= used;
+		} else if (exited)
+			eof = 1;
+		if (!exited && waitpid(pid, &wstatus, WNOHANG) == pid)
+			exited = 1;
+	}
+	feed_lines(o, a, buf, have, 1);
+	if (ppp_log_flush(&a->log)) {
+		connected_event(a);
+	}
+	return wstatus;
+}
+
+static void
+cleanup_dir(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (!*dir)
+		return;
+	unlink(in_dir(path, sizeof(path), dir, "options"));
+	unlink(in_dir(path, sizeof(path), dir, "dial.json"));
+	rmdir(dir);
+}
+
+/* What the connect program wrote about the dial. */
+static void
+read_dial(const char *dir, struct ppp_dial_result *d)
+{
+	char path[PATH_MAX], *text = NULL;
+	size_t len = 0;
+	FILE *f, *m;
+
+	ppp_dial_parse(NULL, d);
+	if ((f = fopen(in_dir(path, sizeof(path), dir, "dial.json"), "r")) == NULL)
+		return;
+	if ((m = open_memstream(&text, &len)) != NULL) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		fclose(m);
+		ppp_dial_parse(text, d);
+		free(text);
+	}
+	fclose(f);
+}
+
+/* Write the credentials file pppd reads with `file`; only its owner may read it. */
+static int
+write_secrets(const struct opts *o, const char *path)
+{
+	char text[1024];
+	int fd, n = ppp_secrets_text(text, sizeof(text), o->user,
+	    o->password_file ? o->password : NULL, 0);
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	if (write(fd, text, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	memset(text, 0, sizeof(text));
+	return close(fd);
+}
+
+/* One pppd run: 0 when it ran (a->cause says how it ended), -1 if it could not start. */
+static int
+dial(struct opts *o, struct attempt *a)
+{
+	char connect[2 * PATH_MAX], secrets[PATH_MAX];
+	const char *argv[PPP_ARGV_MAX + o->nextra + 1];
+	int logp[2], wstatus;
+	pid_t pid;
+	cJSON *e;
+
+	if (mkdtemp(dir_template(o->dir, sizeof(o->dir))) == NULL) {
+		warn("%s", o->dir);
+		o->dir[0] = '\0';
+		return -1;
+	}
+	build_argv(o, o->dir, connect, sizeof(connect), secrets, sizeof(secrets), argv,
+	    sizeof(argv) / sizeof(argv[0]));
+	if ((o->user && write_secrets(o, secrets) == -1) || pipe2(logp, O_CLOEXEC) == -1) {
+		warn("%s", o->dir);
+		cleanup_dir(o->dir);
+		return -1;
+	}
+	if ((pid = spawn(argv, logp[1])) == -1) {
+		warn("fork");
+		close(logp[0]);
+		close(logp[1]);
+		cleanup_dir(o->dir);
+		return -1;
+	}
+	close(logp[1]);
+	a->where = "pppd";
+	e = event("dialing", a->n);
+	cJSON_AddStringToObject(e, "device", o->data_port);
+	cJSON_AddStringToObject(e, "number", o->number);
+	cJSON_AddStringToObject(e, "network", ppp_net_name(o->net));
+	cJSON_AddStringToObject(e, "auth", ppp_auth_name(o->auth));
+	cJSON_AddNumberToObject(e, "pppd_pid", pid);
+	emit(e);
+	wstatus = supervise_pppd(o, a, pid, logp[0]);
+	close(logp[0]);
+	a->up_s = a->up_at_ms ? (long)((ser_now_ms() - a->up_at_ms) / 1000) : -1;
+	if (WIFEXITED(wstatus)) {
+		a->pppd_code = WEXITSTATUS(wstatus);
+		if (a->pppd_code == 8)
+			read_dial(o->dir, &a->dial);
+		a->cause = ppp_exit_cause(a->pppd_code, a->dial.how, a->dial.abort,
+		    a->log.auth_failed);
+	} else
+		a->cause = ppp_signal_cause();
+	if (stop_sig && (a->pppd_code == 5 || !WIFEXITED(wstatus)))
+		a->cause = (struct ppp_cause){ "stopped", a->stopped_up ? FK_OK : FK_SIGNAL, 0 };
+	cleanup_dir(o->dir);
+	o->dir[0] = '\0';
+	return 0;
+}
+
+static void
+down_event(const struct attempt *a)
+{
+	cJSON *e = event("down", a->n), *x;
+
+	cJSON_AddStringToObject(e, "reason", a->cause.reason);
+	cJSON_AddNumberToObject(e, "status", a->cause.status);
+	if (a->pppd_code >= 0) {
+		x = cJSON_AddObjectToObject(e, "pppd_exit");
+		cJSON_AddNumberToObject(x, "code", a->pppd_code);
+		cJSON_AddStringToObject(x, "name", ppp_exit_name(a->pppd_code));
+	}
+	if (a->dial.how == PPP_DIAL_ABORT)
+		cJSON_AddStringToObject(e, "modem", a->dial.abort);
+	if (a->log.message[0])
+		cJSON_AddStringToObject(e, "message", a->log.message);
+	if (a->log.peer_message[0])
+		cJSON_AddStringToObject(e, "peer_message", a->log.peer_message);
+	if (a->up_s >= 0)
+		cJSON_AddNumberToObject(e, "connected_s", (double)a->up_s);
+	if (a->cause.fatal)
+		cJSON_AddTrueToObject(e, "fatal");
+	emit(e);
+}
+
+/* The last attempt's cause on stderr, err(3) style, when pppup ends on it. */
+static int
+finish(const struct attempt *a)
+{
+	if (a->cause.status == FK_SIGNAL && stop_sig > 0 && stop_sig != SIGPIPE)
+		warnx("stopped by SIG%s", sigabbrev_np(stop_sig));
+	else if (a->cause.status != FK_OK)
+		warnx("%s: %s", a->where ? a->where : "pppd",
+		    a->log.message[0] ? a->log.message : a->cause.reason);
+	return a->cause.status;
+}
+
+/* Dial, watch, and with --persist redial; returns the exit status. */
+static int
+run(struct opts *o)
+{
+	struct ppp_backoff b;
+
+	ppp_backoff_init(&b, o->max_fails);
+	for (int n = 1;; n++) {
+		struct attempt a = { .n = n, .pppd_code = -1, .up_s = -1 };
+		int delay;
+		cJSON *e;
+
+		ppp_log_init(&a.log);
+		if (prepare(o, &a) == 0 && dial(o, &a) == -1)
+			a.cause = (struct ppp_cause){ "pppd_not_started", FK_SOFTWARE, 1 };
+		down_event(&a);
+		if (out_state != JSONL_OK)
+			return out_state == JSONL_EPIPE ? FK_OK : FK_IO;
+		if (stop_sig || !o->persist)
+			return finish(&a);
+		if ((delay = ppp_backoff_next(&b, a.up_s, a.cause.fatal)) < 0) {
+			e = event("give_up", n);
+			cJSON_AddStringToObject(e, "reason", a.cause.reason);
+			cJSON_AddNumberToObject(e, "failures", b.fails);
+			emit(e);
+			return finish(&a);
+		}
+		e = event("redial", n + 1);
+		cJSON_AddNumberToObject(e, "in_s", delay);
+		cJSON_AddNumberToObject(e, "failures", b.fails);
+		emit(e);
+		if (pause_ms(delay * 1000LL) == -1) {
+			if (out_state != JSONL_OK)
+				return out_state == JSONL_EPIPE ? FK_OK : FK_IO;
+			a.cause = (struct ppp_cause){ "stopped", FK_SIGNAL, 0 };
+			return finish(&a);
+		}
+	}
+}
+
+static void
+set_signal(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	int status;
+
+	parse_args(argc, argv, &o);
+	load(&o);
+	jsonl_init();
+	if (o.print)
+		return print_plan(&o);
+	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1)
+		err(FK_SOFTWARE, "pipe");
+	set_signal(SIGTERM);
+	set_signal(SIGINT);
+	set_signal(SIGHUP);
+	set_signal(SIGCHLD);
+	status = run(&o);
+	memset(o.password, 0, sizeof(o.password));
+	memset(o.pin, 0, sizeof(o.pin));
+	return status;
+}
