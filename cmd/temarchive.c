@@ -16,6 +16,7 @@
 #include "jsonl.h"
 #include "num_parse.h"
 #include "ser_port.h"
+#include "tem_cont.h"
 #include "tem_dump.h"
 #include "tem_link.h"
 #include "tem_plan.h"
@@ -24,6 +25,7 @@
 
 #define MAX_METERS	32
 #define SAVE_EVERY_MS	2000	/* state is also saved at the end and on every stop */
+#define FULL_WAY	(-1)	/* not an exit status: leave the fast way for the full one */
 
 static const char *const usage[] = {
 	"temarchive -d device [-b baud] [-a addr]... [-k hour|day|month]... [--last n]",
@@ -54,9 +56,14 @@ struct run {
 struct meter {
 	uint8_t addr;
 	uint8_t ram[TEM_RAM_SIZE];
+	int have_id, have_ptr;	/* read from the meter in this run */
 	int have_cfg;		/* 1 read, -1 implausible */
+	int cfg_stored;		/* the setup came from the state: read again once stale */
+	long long setup_at;	/* meter time the setup is known good at */
 	struct tem_meter m;
 	struct tem_region rg[3];
+	uint32_t ptr[3];
+	uint8_t first[3][TEM_REC_SIZE];	/* the fast way: each ring's first new record */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -246,27 +253,89 @@ probe(void *ctx, unsigned slot, long long *key)
 	return 0;
 }
 
+static int
+read_id(struct run *r, struct meter *mt)
+{
+	int rc = read_ram(r, mt, TEM_RAM_ID, TEM_RAM_ID_N);
+
+	mt->have_id = rc == FK_OK;
+	return rc;
+}
+
+static int
+read_ptr(struct run *r, struct meter *mt)
+{
+	int rc = read_ram(r, mt, TEM_RAM_PTR, TEM_RAM_PTR_N);
+
+	if ((mt->have_ptr = rc == FK_OK))
+		tem_meter_ptrs(mt->ram, mt->ptr);
+	return rc;
+}
+
+/*
+ * The setup, before decoding with it.  One taken from the state is replaced
+ * only if the meter still has the serial and FLASH_TYPE the state says;
+ * FULL_WAY if not.
+ */
+static int
+read_setup(struct run *r, struct meter *mt, long long written)
+{
+	struct tem_meter id = mt->m;
+	const char *why;
+	int rc;
+
+	if (mt->cfg_stored) {
+		if ((rc = read_id(r, mt)) != FK_OK)
+			return rc;
+		tem_meter_id(&id, mt->ram);
+		if (id.serial != mt->m.serial || id.flash_type != mt->m.flash_type)
+			return FULL_WAY;
+	}
+	if ((rc = read_ram(r, mt, TEM_RAM_CFG, TEM_RAM_CFG_N)) != FK_OK)
+		return rc;
+	if (tem_meter_cfg(&mt->m, mt->ram, &why) == -1) {
+		warnx("%s: meter %u: %s", r->o->dev, mt->addr, why);
+		mt->have_cfg = -1;
+		return FK_PROTO;
+	}
+	mt->have_cfg = 1;
+	mt->cfg_stored = 0;
+	mt->setup_at = written;
+	return FK_OK;
+}
+
+/* The state's meter line from a setup read in this run: what the next run may take as read. */
+static void
+remember_meter(struct run *r, struct meter *mt, long long written)
+{
+	struct tem_state_meter sm = { .address = mt->addr, .serial = mt->m.serial,
+	    .flash_type = mt->m.flash_type };
+
+	if (written > mt->setup_at)
+		mt->setup_at = written;
+	sm.setup_at = mt->setup_at;
+	memcpy(sm.setup, mt->ram + TEM_RAM_CFG, TEM_RAM_CFG_N);
+	if (tem_state_meter_set(&r->st, &sm) == -1)
+		err(FK_SOFTWARE, "state");
+}
+
 /* Print one record, then (and only then) count it in the state. */
 static int
 deliver(struct run *r, struct meter *mt, enum tem_kind k, unsigned slot, uint32_t at,
     const uint8_t *rec, long long period)
 {
+	struct tem_state_meter *sm;
+	long long written = 0;
 	const char *why;
 	cJSON *o;
 	int rc;
 
 	if (mt->have_cfg < 0)
 		return FK_PROTO;	/* said so for the first kind already */
-	if (!mt->have_cfg) {
-		if ((rc = read_ram(r, mt, TEM_RAM_CFG, TEM_RAM_CFG_N)) != FK_OK)
+	tem_when(rec + TEM_R_WRITTEN, &written);	/* checked by the caller */
+	if (!mt->have_cfg || (mt->cfg_stored && tem_setup_stale(mt->setup_at, written)))
+		if ((rc = read_setup(r, mt, written)) != FK_OK)
 			return rc;
-		if (tem_meter_cfg(&mt->m, mt->ram, &why) == -1) {
-			warnx("%s: meter %u: %s", r->o->dev, mt->addr, why);
-			mt->have_cfg = -1;
-			return FK_PROTO;
-		}
-		mt->have_cfg = 1;
-	}
 	if (r->o->strict && !tem_rec_cs_ok(rec)) {
 		warnx("%s: meter %u: %s record at 0x%06lX: record checksum mismatch",
 		    r->o->dev, mt->addr, tem_kind_name(k), (unsigned long)at);
@@ -285,8 +354,16 @@ deliver(struct run *r, struct meter *mt, enum tem_kind k, unsigned slot, uint32_
 	}
 	dump_line(r, TEM_DUMP_REC, mt->addr, at, rec, TEM_REC_SIZE);
 	if (r->o->state) {
+		if (!mt->cfg_stored)
+			remember_meter(r, mt, written);
 		if (tem_state_set(&r->st, mt->m.serial, mt->addr, k, slot, period) == -1)
 			err(FK_SOFTWARE, "state");
+		/* the fast way took the meter line from the state, so it is there */
+		if ((sm = tem_state_meter_find(&r->st, mt->addr)) != NULL &&
+		    sm->serial == mt->m.serial) {
+			tem_mark_of(rec, &sm->mark[k]);
+			sm->marked[k] = 1;
+		}
 		r->dirty = 1;
 	}
 	return save_state(r, 0);
@@ -336,9 +413,9 @@ skip_reason(const struct tem_sel *sel, const uint8_t *rec, long long last, long 
 	return NULL;
 }
 
-/* Read one ring as planned: oldest selected record first. */
+/* Read one ring as planned, oldest first; `first`: the record after the state's, if read. */
 static int
-read_ring(struct run *r, struct meter *mt, enum tem_kind k, uint32_t ptr)
+read_ring(struct run *r, struct meter *mt, enum tem_kind k, const uint8_t *first)
 {
 	const struct tem_region *rg = &mt->rg[k];
 	struct probe_ctx pc = { r, mt, rg, TEM_OK };
@@ -349,6 +426,7 @@ read_ring(struct run *r, struct meter *mt, enum tem_kind k, uint32_t ptr)
 	long long last = TEM_KEY_NONE, per;
 	const char *why;
 	char iso[32];
+	uint32_t ptr = mt->ptr[k];
 	int next = tem_ring_next(rg, ptr), rc;
 
 	if (got_signal)
@@ -370,8 +448,15 @@ replan:
 	for (unsigned long age = p.hi; age-- > p.lo && !r->stop;) {
 		unsigned slot = tem_plan_slot(rg->count, (unsigned)next, age);
 		uint32_t at = tem_ring_addr(rg, slot);
-		enum tem_status s = got_signal ? TEM_OK :
+		int known = first && p.check_first && slot == (res.slot + 1) % rg->count;
+		enum tem_status s = got_signal || known ? TEM_OK :
 		    tem_read_flash(&r->l, mt->addr, at, TEM_REC_SIZE, rec);
+
+		if (known) {
+			memcpy(rec, first, TEM_REC_SIZE);
+			p.check_first = 0;	/* the fast way has checked it */
+		}
+		first = NULL;
 
 		if (got_signal)
 			return r->stop = 1, FK_SIGNAL;
@@ -423,44 +508,185 @@ worse(int a, int b)
 	return ra >= rb ? a : b;
 }
 
-/* One meter: who it is, where its rings stand, then each kind asked for. */
+/* Each kind asked for; with `since`, only the rings the fast way found new records in. */
 static int
-read_meter(struct run *r, uint8_t addr)
+read_rings(struct run *r, struct meter *mt, const unsigned *since)
 {
-	struct meter *mt = calloc(1, sizeof(*mt));
-	uint32_t ptr[3], other;
 	int rc, worst = FK_OK;
 
-	if (mt == NULL)
-		err(FK_SOFTWARE, NULL);
-	mt->addr = mt->m.address = addr;
-	if ((rc = read_ram(r, mt, TEM_RAM_ID, TEM_RAM_ID_N)) != FK_OK)
-		goto out;
-	tem_meter_id(&mt->m, mt->ram);
-	if (tem_flash_layout(mt->m.flash_type, mt->rg) == 0) {
-		warnx("%s: meter %u: unknown FLASH_TYPE 0x%04X", r->o->dev, addr,
-		    mt->m.flash_type);
-		rc = FK_PROTO;
-		goto out;
-	}
-	if ((rc = read_ram(r, mt, TEM_RAM_PTR, TEM_RAM_PTR_N)) != FK_OK)
-		goto out;
-	tem_meter_ptrs(mt->ram, ptr);
-	if (tem_state_other(&r->st, addr, mt->m.serial, &other))
-		warnx("%s: meter %u: serial %lu answers where %lu did: meter replaced? "
-		    "reading its archive as a new meter's", r->o->dev, addr,
-		    (unsigned long)mt->m.serial, (unsigned long)other);
 	for (int k = TEM_HOUR; k <= TEM_MONTH && !r->stop; k++) {
-		if (!(r->o->kinds & (1 << k)))
+		if (!(r->o->kinds & (1 << k)) || (since && since[k] == 0))
 			continue;
-		rc = read_ring(r, mt, (enum tem_kind)k, ptr[k]);
+		rc = read_ring(r, mt, (enum tem_kind)k, since ? mt->first[k] : NULL);
+		if (rc == FULL_WAY)
+			return rc;
 		worst = worse(worst, rc);
 		/* a silent meter or a dead line will not answer for the next ring either */
 		if (rc == FK_NOANSWER || rc == FK_TIMEOUT || rc == FK_IO)
 			break;
 	}
-	rc = worst;
-out:
+	return worst;
+}
+
+/* The full way: who the meter is, where its rings stand, then each kind asked for. */
+static int
+read_full(struct run *r, struct meter *mt)
+{
+	struct tem_state_meter *sm;
+	uint32_t other;
+	int rc;
+
+	if (!mt->have_id && (rc = read_id(r, mt)) != FK_OK)
+		return rc;
+	tem_meter_id(&mt->m, mt->ram);
+	if (tem_flash_layout(mt->m.flash_type, mt->rg) == 0) {
+		warnx("%s: meter %u: unknown FLASH_TYPE 0x%04X", r->o->dev, mt->addr,
+		    mt->m.flash_type);
+		return FK_PROTO;
+	}
+	if (!mt->have_ptr && (rc = read_ptr(r, mt)) != FK_OK)
+		return rc;
+	/* the next run must not take this meter for the one the state knows there */
+	if ((sm = tem_state_meter_find(&r->st, mt->addr)) != NULL &&
+	    (sm->serial != mt->m.serial || sm->flash_type != mt->m.flash_type)) {
+		tem_state_meter_drop(&r->st, mt->addr);
+		r->dirty = 1;
+	}
+	if (tem_state_other(&r->st, mt->addr, mt->m.serial, &other))
+		warnx("%s: meter %u: serial %lu answers where %lu did: meter replaced? "
+		    "reading its archive as a new meter's", r->o->dev, mt->addr,
+		    (unsigned long)mt->m.serial, (unsigned long)other);
+	return read_rings(r, mt, NULL);
+}
+
+/* The meter line of a meter the fast way can read: a plain --state run, a marked entry per kind. */
+static const struct tem_state_meter *
+fast_meter(struct run *r, uint8_t addr)
+{
+	const struct opts *o = r->o;
+	const struct tem_state_meter *sm;
+
+	if (!o->state || o->dump || o->sel.last || o->sel.has_from || o->sel.has_to ||
+	    (sm = tem_state_meter_find(&r->st, addr)) == NULL)
+		return NULL;
+	for (int k = TEM_HOUR; k <= TEM_MONTH; k++)
+		if ((o->kinds & (1 << k)) && (!sm->marked[k] ||
+		    tem_state_find(&r->st, sm->serial, addr, (enum tem_kind)k) == NULL))
+			return NULL;
+	return sm;
+}
+
+/* A ring on the fast way: nothing new and the state's record still there, or its successor. */
+static int
+fast_ring(struct run *r, struct meter *mt, const struct tem_mark *mark, enum tem_kind k,
+    unsigned since)
+{
+	const struct tem_region *rg = &mt->rg[k];
+	const struct tem_state_ent *e = tem_state_find(&r->st, mt->m.serial, mt->addr, k);
+	struct probe_ctx pc = { r, mt, rg, TEM_OK };
+	uint32_t at = tem_ring_addr(rg, (long)e->slot + 1);
+	enum tem_status s;
+	const char *why;
+	long long key, per;
+
+	if (got_signal)
+		return r->stop = 1, FK_SIGNAL;
+	if (since == 0) {
+		if (probe(&pc, e->slot, &key) == -1)
+			return link_failed(r, mt, pc.s);
+		return key == e->period ? FK_OK : FULL_WAY;
+	}
+	if ((s = tem_read_flash(&r->l, mt->addr, at, TEM_REC_SIZE, mt->first[k])) != TEM_OK)
+		return link_failed(r, mt, s);
+	why = tem_cont_check(k, e->period, mark, mt->first[k]);
+	/* periods missing: the slot before must also still hold the record delivered last */
+	if (why == NULL && tem_when(mt->first[k] + TEM_R_PERIOD, &per) == TEM_WHEN_OK &&
+	    per != tem_when_next(e->period, k)) {
+		if (probe(&pc, e->slot, &key) == -1)
+			return link_failed(r, mt, pc.s);
+		if (key != e->period)
+			why = "the slot before no longer holds the record delivered last";
+	}
+	if (why != NULL) {
+		if (r->o->trace)
+			warnx("%s: meter %u: %s record at 0x%06lX does not follow the one "
+			    "delivered last: %s; reading the full way", r->o->dev, mt->addr,
+			    tem_kind_name(k), (unsigned long)at, why);
+		return FULL_WAY;
+	}
+	return FK_OK;
+}
+
+/*
+ * The fast way: serial, FLASH_TYPE and setup from the state, one read of the
+ * pointers, and nothing printed until every ring asked for has been checked.
+ * With no new record anywhere the serial is read instead, as nothing else
+ * would tell a swapped meter.  FULL_WAY when anything does not fit.
+ */
+static int
+read_fast(struct run *r, struct meter *mt, const struct tem_state_meter *from)
+{
+	struct tem_state_meter sm = *from;	/* the state's array may move */
+	struct tem_meter id = mt->m;
+	unsigned since[3] = { 0 };
+	const char *why;
+	int rc, news = 0;
+
+	mt->m.serial = sm.serial;
+	mt->m.flash_type = sm.flash_type;
+	memcpy(mt->ram + TEM_RAM_CFG, sm.setup, TEM_RAM_CFG_N);
+	if (tem_flash_layout(sm.flash_type, mt->rg) == 0 ||
+	    tem_meter_cfg(&mt->m, mt->ram, &why) == -1)
+		return FULL_WAY;
+	mt->have_cfg = mt->cfg_stored = 1;
+	mt->setup_at = sm.setup_at;
+	if ((rc = read_ptr(r, mt)) != FK_OK)
+		return rc;
+	for (int k = TEM_HOUR; k <= TEM_MONTH; k++) {
+		const struct tem_state_ent *e = tem_state_find(&r->st, sm.serial, mt->addr,
+		    (enum tem_kind)k);
+		unsigned count = mt->rg[k].count;
+		int next = tem_ring_next(&mt->rg[k], mt->ptr[k]);
+
+		if (!(r->o->kinds & (1 << k)))
+			continue;
+		if (next < 0 || e->slot >= count)
+			return FULL_WAY;	/* which says what is wrong */
+		since[k] = ((unsigned)next + count - 1 - e->slot) % count;
+		news += since[k] != 0;
+	}
+	if (news == 0) {
+		if ((rc = read_id(r, mt)) != FK_OK)
+			return rc;
+		tem_meter_id(&id, mt->ram);
+		if (id.serial != sm.serial || id.flash_type != sm.flash_type)
+			return FULL_WAY;
+	}
+	for (int k = TEM_HOUR; k <= TEM_MONTH; k++)
+		if ((r->o->kinds & (1 << k)) &&
+		    (rc = fast_ring(r, mt, &sm.mark[k], (enum tem_kind)k, since[k])) != FK_OK)
+			return rc;
+	return read_rings(r, mt, since);
+}
+
+/* One meter: the fast way when the state knows it, else (or when that fails) the full way. */
+static int
+read_meter(struct run *r, uint8_t addr)
+{
+	struct meter *mt = calloc(1, sizeof(*mt));
+	const struct tem_state_meter *sm;
+	int rc = FULL_WAY;
+
+	if (mt == NULL)
+		err(FK_SOFTWARE, NULL);
+	mt->addr = mt->m.address = addr;
+	if ((sm = fast_meter(r, addr)) != NULL)
+		rc = read_fast(r, mt, sm);
+	if (rc == FULL_WAY) {
+		/* what was read from the meter holds; what came from the state does not */
+		mt->have_cfg = mt->cfg_stored = 0;
+		rc = read_full(r, mt);
+	}
 	free(mt);
 	return rc;
 }

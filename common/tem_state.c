@@ -13,7 +13,7 @@
 #include "tem_state.h"
 
 #define MAGIC		"temarchive-state"
-#define VERSION		1
+#define VERSION		2	/* 1 had no meter lines; it still loads */
 #define MAX_FILE	(4L << 20)
 
 /* CRC-32 (IEEE), so a truncated or hand-edited file is told from a good one. */
@@ -73,6 +73,36 @@ hex32(const char *s, long long *out)
 	return num_parse(buf, 0, 0xFFFFFFFFLL, 1, out, &why);
 }
 
+/* Exactly 2n upper-case hex digits into out[n]. */
+static int
+hexbytes(const char *s, uint8_t *out, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	if (s == NULL || strlen(s) != 2 * n || strspn(s, digits) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)((strchr(digits, s[2 * i]) - digits) << 4 |
+		    (strchr(digits, s[2 * i + 1]) - digits));
+	return 0;
+}
+
+static void
+hexput(char *out, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02X", b[i]);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" as the formatter writes it. */
+static int
+when(const char *v, long long *key)
+{
+	const char *why;
+
+	return v == NULL || strlen(v) != 19 || tem_when_parse(v, key, &why) == -1 ? -1 : 0;
+}
+
 /* One "serial=.. address=.. kind=.. slot=.. period=.." line. */
 static const char *
 entry(struct tem_state *st, char *line)
@@ -109,12 +139,91 @@ entry(struct tem_state *st, char *line)
 	return NULL;
 }
 
+/* A kind's mark "ON_S/ENERGY/COMMA", as "hour=194623200/8151300/040300000000". */
+static int
+mark(const char *v, struct tem_mark *m)
+{
+	char buf[64], *save, *on, *energy, *comma;
+	long long a, b;
+
+	if (v == NULL || strlen(v) >= sizeof(buf))
+		return -1;
+	strcpy(buf, v);
+	if ((on = strtok_r(buf, "/", &save)) == NULL ||
+	    (energy = strtok_r(NULL, "/", &save)) == NULL ||
+	    (comma = strtok_r(NULL, "/", &save)) == NULL || strtok_r(NULL, "/", &save) ||
+	    number(on, 0xFFFFFFFFLL, &a) == -1 || number(energy, 0xFFFFFFFFLL, &b) == -1 ||
+	    hexbytes(comma, m->comma, sizeof(m->comma)) == -1)
+		return -1;
+	m->on_s = (uint32_t)a;
+	m->energy = (uint32_t)b;
+	return 0;
+}
+
+/* "meter address=.. serial=.. flash=.. setup=.. setup_at=.. [hour=..] [day=..] [month=..]". */
+static const char *
+meter(struct tem_state *st, char *line)
+{
+	static const char *const bad[3] = { "bad hour mark", "bad day mark", "bad month mark" };
+	char *save, *tok[9];
+	const char *v;
+	long long addr, serial, at;
+	uint8_t flash[2];
+	struct tem_state_meter m = { 0 };
+	int n = 0;
+
+	for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (n < 9)
+			tok[n++] = t;
+		else
+			return "too many fields";
+	if (n < 6)
+		return "expected meter address= serial= flash= setup= setup_at=";
+	if (number(keyed(tok[1], "address"), 255, &addr) == -1)
+		return "bad address";
+	if (number(keyed(tok[2], "serial"), 0xFFFFFFFFLL, &serial) == -1)
+		return "bad serial";
+	if (hexbytes(keyed(tok[3], "flash"), flash, 2) == -1)
+		return "bad flash";
+	if (hexbytes(keyed(tok[4], "setup"), m.setup, sizeof(m.setup)) == -1)
+		return "bad setup";
+	if (when(keyed(tok[5], "setup_at"), &at) == -1)
+		return "bad setup_at";
+	/* then the marks, in kind order, each optional */
+	for (int i = 6, k = TEM_HOUR; i < n; i++, k++) {
+		while (k <= TEM_MONTH && keyed(tok[i], tem_kind_name((enum tem_kind)k)) == NULL)
+			k++;
+		if (k > TEM_MONTH)
+			return "bad field after setup_at";
+		v = keyed(tok[i], tem_kind_name((enum tem_kind)k));
+		if (mark(v, &m.mark[k]) == -1)
+			return bad[k];
+		m.marked[k] = 1;
+	}
+	if (tem_state_meter_find(st, (uint8_t)addr))
+		return "duplicate meter";
+	m.address = (uint8_t)addr;
+	m.serial = (uint32_t)serial;
+	m.flash_type = (uint16_t)(flash[0] << 8 | flash[1]);
+	m.setup_at = at;
+	return tem_state_meter_set(st, &m) == -1 ? strerror(ENOMEM) : NULL;
+}
+
+/* A line by its first word. */
+static const char *
+line_of(struct tem_state *st, char *line)
+{
+	if (strncmp(line, "meter ", 6) == 0)
+		return meter(st, line);
+	return entry(st, line);
+}
+
 int
 tem_state_parse(struct tem_state *st, const char *text, size_t len, char *why,
     size_t whylen)
 {
 	const char *p = text, *end = text + len, *nl, *err = NULL;
-	char line[256];
+	char line[512];
 	long long ver, sum;
 	int lineno = 0, have_sum = 0;
 
@@ -149,8 +258,9 @@ tem_state_parse(struct tem_state *st, const char *text, size_t len, char *why,
 				err = "not a temarchive state file";
 				break;
 			}
-			if (number(line + sizeof(MAGIC), 1000, &ver) == -1 || ver != VERSION) {
-				snprintf(why, whylen, "version %s not supported (want %d)",
+			if (number(line + sizeof(MAGIC), 1000, &ver) == -1 || ver < 1 ||
+			    ver > VERSION) {
+				snprintf(why, whylen, "version %s not supported (want 1 or %d)",
 				    line + sizeof(MAGIC), VERSION);
 				goto fail;
 			}
@@ -164,7 +274,7 @@ tem_state_parse(struct tem_state *st, const char *text, size_t len, char *why,
 				break;
 			}
 			have_sum = 1;
-		} else if ((err = entry(st, line)) != NULL) {
+		} else if ((err = line_of(st, line)) != NULL) {
 			snprintf(why, whylen, "line %d: %s", lineno, err);
 			goto fail;
 		}
@@ -185,11 +295,15 @@ fail:
 	return -1;
 }
 
+/* Longest lines, with room to spare: an entry, a meter with its marks. */
+#define ENT_MAX		128
+#define METER_MAX	(128 + 2 * TEM_RAM_CFG_N + 3 * 48)
+
 char *
 tem_state_format(const struct tem_state *st, size_t *len)
 {
-	size_t cap = 64 + st->n * 96, n;
-	char *s = malloc(cap), iso[32];
+	size_t cap = 64 + st->n * ENT_MAX + st->nm * METER_MAX, n;
+	char *s = malloc(cap), iso[32], hex[2 * TEM_RAM_CFG_N + 1];
 
 	if (s == NULL)
 		return NULL;
@@ -200,6 +314,23 @@ tem_state_format(const struct tem_state *st, size_t *len)
 		    "serial=%lu address=%u kind=%s slot=%u period=%s\n",
 		    (unsigned long)e->serial, e->address, tem_kind_name(e->kind),
 		    e->slot, tem_when_iso(iso, sizeof(iso), e->period));
+	}
+	for (size_t i = 0; i < st->nm; i++) {
+		const struct tem_state_meter *m = &st->m[i];
+		hexput(hex, m->setup, sizeof(m->setup));
+		n += (size_t)snprintf(s + n, cap - n,
+		    "meter address=%u serial=%lu flash=%04X setup=%s setup_at=%s",
+		    m->address, (unsigned long)m->serial, m->flash_type, hex,
+		    tem_when_iso(iso, sizeof(iso), m->setup_at));
+		for (int k = TEM_HOUR; k <= TEM_MONTH; k++) {
+			if (!m->marked[k])
+				continue;
+			hexput(hex, m->mark[k].comma, sizeof(m->mark[k].comma));
+			n += (size_t)snprintf(s + n, cap - n, " %s=%lu/%lu/%s",
+			    tem_kind_name((enum tem_kind)k), (unsigned long)m->mark[k].on_s,
+			    (unsigned long)m->mark[k].energy, hex);
+		}
+		n += (size_t)snprintf(s + n, cap - n, "\n");
 	}
 	n += (size_t)snprintf(s + n, cap - n, "crc32 %08lX\n",
 	    (unsigned long)crc32(s, n));
@@ -262,10 +393,59 @@ tem_state_set(struct tem_state *st, uint32_t serial, uint8_t address,
 	return 0;
 }
 
+struct tem_state_meter *
+tem_state_meter_find(struct tem_state *st, uint8_t address)
+{
+	for (size_t i = 0; i < st->nm; i++)
+		if (st->m[i].address == address)
+			return &st->m[i];
+	return NULL;
+}
+
+int
+tem_state_meter_set(struct tem_state *st, const struct tem_state_meter *m)
+{
+	struct tem_state_meter *have = tem_state_meter_find(st, m->address);
+
+	if (have == NULL) {
+		if (st->nm == st->mcap) {
+			size_t cap = st->mcap ? 2 * st->mcap : 8;
+			void *p = realloc(st->m, cap * sizeof(*st->m));
+			if (p == NULL)
+				return -1;
+			st->m = p;
+			st->mcap = cap;
+		}
+		have = &st->m[st->nm++];
+	} else if (have->serial == m->serial) {
+		struct tem_state_meter keep = *m;
+
+		for (int k = TEM_HOUR; k <= TEM_MONTH; k++)
+			if (!keep.marked[k] && have->marked[k]) {
+				keep.marked[k] = 1;
+				keep.mark[k] = have->mark[k];
+			}
+		*have = keep;
+		return 0;
+	}
+	*have = *m;
+	return 0;
+}
+
+void
+tem_state_meter_drop(struct tem_state *st, uint8_t address)
+{
+	struct tem_state_meter *m = tem_state_meter_find(st, address);
+
+	if (m)
+		*m = st->m[--st->nm];
+}
+
 void
 tem_state_free(struct tem_state *st)
 {
 	free(st->e);
+	free(st->m);
 	memset(st, 0, sizeof(*st));
 }
 

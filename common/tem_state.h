@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "tem_arch.h"
+#include "tem_cont.h"
+#include "tem_rec.h"
 
 struct tem_state_ent {
 	uint32_t serial;
@@ -15,9 +17,25 @@ struct tem_state_ent {
 	long long period;	/* its period key (see tem_when()) */
 };
 
+/*
+ * Who answers at an address, how to decode its records, and how to know the
+ * successors of its entries' records: for runs that do not read all that.
+ */
+struct tem_state_meter {
+	uint8_t address;
+	uint32_t serial;
+	uint16_t flash_type;
+	uint8_t setup[TEM_RAM_CFG_N];	/* timer RAM TEM_RAM_CFG.. as read */
+	long long setup_at;	/* meter time (a record's written key) it was known good */
+	int marked[3];		/* per tem_kind: mark[] is that of the entry's record */
+	struct tem_mark mark[3];
+};
+
 struct tem_state {
 	struct tem_state_ent *e;
 	size_t n, cap;
+	struct tem_state_meter *m;
+	size_t nm, mcap;
 };
 
 /*
@@ -39,6 +57,10 @@ int tem_state_other(const struct tem_state *st, uint8_t address, uint32_t serial
 /* Insert or update; -1 on ENOMEM. */
 int tem_state_set(struct tem_state *st, uint32_t serial, uint8_t address,
     enum tem_kind k, unsigned slot, long long period);
+struct tem_state_meter *tem_state_meter_find(struct tem_state *st, uint8_t address);
+/* Insert or replace the meter at m->address (its marks are kept if the serial is); -1 on ENOMEM. */
+int tem_state_meter_set(struct tem_state *st, const struct tem_state_meter *m);
+void tem_state_meter_drop(struct tem_state *st, uint8_t address);
 void tem_state_free(struct tem_state *st);
 
 /*

@@ -179,8 +179,8 @@ OLDEST_MONTH='{"id":"1000001-month-2025-12-01T00:00","serial":1000001,"address":
 	arch -k hour --state "$FK_TMP/state"
 	[ "$status" -eq 0 ]
 	[ "$(field .id)" = "1000001-hour-2026-03-02T14:00" ]
-	# the cron case: ID, pointers, configuration, that record's 6 pieces
-	requests_are 386
+	# the cron case, the fast way: pointers, that record's 6 pieces
+	requests_are 384
 	for i in 1 2 3 4 5 6 7 8 9 10; do sim_signal USR1; done	# to 2026-03-03T01:00
 	arch --state "$FK_TMP/state"
 	[ "$status" -eq 0 ]
@@ -249,7 +249,8 @@ OLDEST_MONTH='{"id":"1000001-month-2025-12-01T00:00","serial":1000001,"address":
 	sed 's/slot=2/slot=1/' "$FK_TMP/good" > "$FK_TMP/state"
 	arch --state "$FK_TMP/state"
 	[ "$status" -eq 11 ]
-	[ "$stderr" = "temarchive: $FK_TMP/state: corrupt state file: line 3: checksum mismatch" ]
+	# after the entry, the meter line; the checksum is line 4
+	[ "$stderr" = "temarchive: $FK_TMP/state: corrupt state file: line 4: checksum mismatch" ]
 	head -n 2 "$FK_TMP/good" > "$FK_TMP/state"
 	arch --state "$FK_TMP/state"
 	[ "$status" -eq 11 ]
@@ -340,6 +341,166 @@ temarchive: $FK_TTY: meter 1: hour archive holds nothing after 2026-03-02T13:00:
 	[ "$stderr" = "temarchive: $FK_TTY: meter 1: serial 4711 answers where 1000001 did: meter replaced? reading its archive as a new meter's" ]
 	grep -qx 'serial=1000001 address=1 kind=month slot=2 period=2026-02-01T00:00:00' "$FK_TMP/state"
 	grep -qx 'serial=4711 address=1 kind=month slot=2 period=2026-02-01T00:00:00' "$FK_TMP/state"
+}
+
+# Restart temsim with other options (the same log).
+resim() {
+	kill "$FK_SIM_PID"
+	fk_wait_gone "$FK_SIM_PID"
+	sim "$@"
+}
+
+# What temsim was asked since the log was last emptied, one request a line.
+asked() {
+	grep '^temsim: request' "$LOG" | cut -d' ' -f4- | sed 's/: answered$//'
+}
+
+HOUR48_PIECES='meter 1 read flash 0x00004800 64
+meter 1 read flash 0x00004840 64
+meter 1 read flash 0x00004880 64
+meter 1 read flash 0x000048C0 64
+meter 1 read flash 0x00004900 64
+meter 1 read flash 0x00004940 64'
+
+@test "fast way: an hourly cron run reads the pointers and the new record, nothing else" {
+	sim
+	arch -k hour --state "$FK_TMP/state"
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 48 ]
+	grep -qx 'meter address=1 serial=1000001 flash=1F25 setup=02040800000000030400000000030C00000000030400000000070F07 setup_at=2026-03-02T14:00:00 hour=194623200/8151300/040300000000' "$FK_TMP/state"
+	requests_are 292
+	: > "$LOG"
+	sim_signal USR1			# 15:00: one hourly record, in slot 48
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fast=$output
+	requests_are 7
+	[ "$(asked)" = "meter 1 read ram 0x04F4 12
+$HOUR48_PIECES" ]
+	grep -qx 'serial=1000001 address=1 kind=hour slot=48 period=2026-03-02T14:00:00' "$FK_TMP/state"
+	grep -qx 'meter address=1 serial=1000001 flash=1F25 setup=02040800000000030400000000030C00000000030400000000070F07 setup_at=2026-03-02T14:00:00 hour=194626800/8151450/040300000000' "$FK_TMP/state"
+	# the line is the one the full way prints
+	arch -k hour --last 1
+	[ "$fast" = "$output" ]
+	[ "$(field .id)" = 1000001-hour-2026-03-02T14:00 ]
+}
+
+@test "fast way: a meter swapped on the same address is told even when the ring positions coincide" {
+	sim
+	arch -k hour --state "$FK_TMP/state"
+	# temsim's meters differ only where the image says: this one has less energy
+	echo '{"serial": 4711, "systems": [{"energy0": 11000}]}' > "$FK_TMP/image.json"
+	resim --image "$FK_TMP/image.json" --clock 2026-03-02T15:15:33 --hours 49
+	: > "$LOG"
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "temarchive: $FK_TTY: meter 1: serial 4711 answers where 1000001 did: meter replaced? reading its archive as a new meter's" ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 49 ]
+	[ "$(field .id | sed -n '1p;$p' | tr '\n' ' ')" = "4711-hour-2026-02-28T14:00 4711-hour-2026-03-02T14:00 " ]
+	# the fast way read the pointers and slot 48, then the full way began with the serial
+	[ "$(asked | head -n 8)" = "meter 1 read ram 0x04F4 12
+$HOUR48_PIECES
+meter 1 read ram 0x0152 24" ]
+	grep -qx 'serial=1000001 address=1 kind=hour slot=47 period=2026-03-02T13:00:00' "$FK_TMP/state"
+	grep -qx 'serial=4711 address=1 kind=hour slot=48 period=2026-03-02T14:00:00' "$FK_TMP/state"
+	grep -q '^meter address=1 serial=4711 ' "$FK_TMP/state"
+	[ "$(grep -c '^meter ' "$FK_TMP/state")" -eq 1 ]
+}
+
+@test "fast way: a swapped meter with more energy is told by its time powered" {
+	sim
+	arch -k hour --state "$FK_TMP/state"
+	# a year on, the same ring positions: energy grew, but the meter cannot have
+	# been on for a year without writing a record an hour
+	echo '{"serial": 4712}' > "$FK_TMP/image.json"
+	resim --image "$FK_TMP/image.json" --clock 2027-03-02T15:15:33 --hours 49
+	arch -k hour --state "$FK_TMP/state" --trace
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 49 ]
+	[ "$(field .id | tail -n 1)" = 4712-hour-2027-03-02T14:00 ]
+	[ "$(grep -v '^[0-9-]*T[0-9:.]*Z ' <<< "$stderr")" = "temarchive: $FK_TTY: meter 1: hour record at 0x004800 does not follow the one delivered last: time powered grew more than the periods allow; reading the full way
+temarchive: $FK_TTY: meter 1: serial 4712 answers where 1000001 did: meter replaced? reading its archive as a new meter's" ]
+}
+
+@test "fast way: an archive reset and refilled to the same ring position is still told" {
+	sim
+	arch -k hour --state "$FK_TMP/state"
+	sim_signal USR2
+	for _ in $(seq 49); do sim_signal USR1; done	# slots 0..48 again, pointer at 49
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "temarchive: $FK_TTY: meter 1: hour archive no longer holds the record delivered last (2026-03-02T13:00:00, slot 47): reset or overwritten; reading the records after it" ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 49 ]
+	[ "$(field .period | sed -n '1p;$p' | tr '\n' ' ')" = "2026-03-02T14:00:00 2026-03-04T14:00:00 " ]
+	grep -qx 'serial=1000001 address=1 kind=hour slot=48 period=2026-03-04T14:00:00' "$FK_TMP/state"
+}
+
+@test "fast way: a changed comma is a reconfigured meter: the setup is read again" {
+	sim
+	arch -k hour --state "$FK_TMP/state"
+	echo '{"systems": [{"comma": 5}, {}]}' > "$FK_TMP/image.json"
+	resim --image "$FK_TMP/image.json" --clock 2026-03-02T15:15:33 --hours 49
+	: > "$LOG"
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(field '.id, .systems[0].comma' | tr '\n' ' ')" = "1000001-hour-2026-03-02T14:00 5 " ]
+	# pointers and the record the fast way; serial, the record again and the setup the full way
+	requests_are 15
+	grep -q ' setup_at=2026-03-02T15:00:00 hour=[0-9]*/[0-9]*/050300000000$' "$FK_TMP/state"
+}
+
+@test "fast way: the stored setup decodes records written up to a day after it was read" {
+	sim
+	arch -k hour --state "$FK_TMP/state"
+	# system 2 loses temperature channel 4; the records alone do not show it
+	echo '{"systems": [{}, {"t_ch": [3]}]}' > "$FK_TMP/image.json"
+	resim --image "$FK_TMP/image.json" --clock 2026-03-03T14:15:33 --hours 72
+	: > "$LOG"
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# written 2026-03-02T15:00 .. 2026-03-03T13:00 with the setup read at 14:00 the day
+	# before; the record written at 2026-03-03T14:00 after reading it again
+	[ "$(field '.systems[1].t_ch | length' | uniq -c | awk '{print $1 "x" $2}' | tr '\n' ' ')" = "23x2 1x1 " ]
+	requests_are $((1 + 24 * 6 + 2))
+	[ "$(asked | sed -n '146,147p')" = "meter 1 read ram 0x0152 24
+meter 1 read ram 0x0000 28" ]
+	grep -q '^meter address=1 serial=1000001 flash=1F25 setup=02040800000000030400000000030400000000030400000000070707 setup_at=2026-03-03T14:00:00 ' "$FK_TMP/state"
+}
+
+@test "fast way: a meter with the old one's very numbers is told by its serial at the daily check" {
+	sim
+	arch -k hour --state "$FK_TMP/state"
+	# every temsim meter has the same time powered: only the serial tells this one
+	echo '{"serial": 4711}' > "$FK_TMP/image.json"
+	resim --image "$FK_TMP/image.json" --clock 2026-03-03T14:15:33 --hours 72
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	# taken for the old meter until the record written a day after the setup was read
+	[ "$(field .serial | uniq -c | awk '{print $1 "x" $2}' | tr '\n' ' ')" = "23x1000001 72x4711 " ]
+	[ "$stderr" = "temarchive: $FK_TTY: meter 1: serial 4711 answers where 1000001 did: meter replaced? reading its archive as a new meter's" ]
+}
+
+@test "a version 1 state file still loads: the full way once, then the fast way" {
+	sim
+	printf 'temarchive-state 1\nserial=1000001 address=1 kind=hour slot=47 period=2026-03-02T13:00:00\ncrc32 E6EA6064\n' > "$FK_TMP/state"
+	sim_signal USR1
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(field .id)" = 1000001-hour-2026-03-02T14:00 ]
+	requests_are 9			# serial, pointers, setup, the record
+	[ "$(head -n 1 "$FK_TMP/state")" = "temarchive-state 2" ]
+	grep -q '^meter address=1 serial=1000001 .* hour=' "$FK_TMP/state"
+	sim_signal USR1
+	arch -k hour --state "$FK_TMP/state"
+	[ "$(field .id)" = 1000001-hour-2026-03-02T15:00 ]
+	requests_are 16
+	printf 'temarchive-state 3\ncrc32 00000000\n' > "$FK_TMP/state"
+	arch -k hour --state "$FK_TMP/state"
+	[ "$status" -eq 11 ]
+	[ "$stderr" = "temarchive: $FK_TMP/state: corrupt state file: version 3 not supported (want 1 or 2)" ]
 }
 
 @test "--decode of a --dump prints identical lines without a device" {
