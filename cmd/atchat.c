@@ -375,7 +375,7 @@ run_script(struct cli *c)
 		.stop = &got_signal, .ctx = c,
 	};
 	struct chat_result res;
-	long long start = chat_now_ms();
+	long long start = fk_now_ms();
 	cJSON *o;
 	int rc;
 
@@ -403,7 +403,7 @@ run_script(struct cli *c)
 	cJSON_AddStringToObject(o, "result", script_result(res.code));
 	if (res.code != CHAT_OK)
 		add_text(o, "error", res.why);
-	cJSON_AddNumberToObject(o, "elapsed_ms", (double)(chat_now_ms() - start));
+	cJSON_AddNumberToObject(o, "elapsed_ms", (double)(fk_now_ms() - start));
 	if ((rc = emit(c, o)) == 1)
 		return CHAT_OK;
 	if (rc == -1) {

@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "fk_cli.h"
+#include "fk_clock.h"
 #include "fk_exit.h"
 #include "mq_json.h"
 #include "mq_payload.h"
@@ -130,15 +131,6 @@ on_signal(int sig)
 	got_signal = sig;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static size_t
 rec_bytes(const struct mq_msg *m)
 {
@@ -178,7 +170,7 @@ bad_line(struct pub *p, const char *why)
 	p->stage_bytes = 0;
 	if (p->o->strict && !p->in_stop) {
 		p->in_stop = 1;
-		p->t_eof = now_ms();
+		p->t_eof = fk_now_ms();
 	}
 }
 
@@ -304,7 +296,7 @@ place(struct pub *p)
 			continue;
 		}
 		if (p->batch == NULL)
-			p->t_batch = now_ms();
+			p->t_batch = fk_now_ms();
 		list_add(&p->batch_tail, m);
 		p->batch_bytes += rec_bytes(m);
 		if (p->batch_bytes >= SEG_BYTES)
@@ -375,7 +367,7 @@ read_input(struct pub *p)
 		p->io_error = 1;
 	}
 	p->in_eof = 1;
-	p->t_eof = now_ms();
+	p->t_eof = fk_now_ms();
 }
 
 /* Ring messages held only in memory go to the spool, in runs between spooled ones. */
@@ -615,7 +607,7 @@ retry_later(struct pub *p, const char *why)
 		warnx("%s: %.*s; retrying", host_port(p),
 		    (int)(n > 0 && why[n - 1] == '.' ? n - 1 : n), why);
 	p->reported = p->outage = 1;
-	p->t_retry = now_ms() + p->backoff_ms - p->backoff_ms / 8 + jitter;
+	p->t_retry = fk_now_ms() + p->backoff_ms - p->backoff_ms / 8 + jitter;
 	p->backoff_ms = p->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : p->backoff_ms * 2;
 }
 
@@ -654,7 +646,7 @@ conn_start(struct pub *p)
 		errx(FK_SOFTWARE, "%s: cannot apply", why);
 	p->lost = p->refused = p->lost_rc = p->lost_errno = 0;
 	p->log_err[0] = '\0';
-	p->t_attempt = now_ms();
+	p->t_attempt = fk_now_ms();
 	errno = 0;
 	rc = mosquitto_connect_async(p->m, p->o->host, p->o->port, p->o->keepalive);
 	if (rc != MOSQ_ERR_SUCCESS) {
@@ -940,7 +932,7 @@ static int
 run(struct pub *p)
 {
 	for (;;) {
-		long long now = now_ms();
+		long long now = fk_now_ms();
 		int rc;
 
 		if (got_signal)

@@ -461,12 +461,12 @@ step_event(const struct attempt *a, const char *port, const char *step, const ch
 static int
 pause_ms(long long ms)
 {
-	long long end = ser_now_ms() + ms;
+	long long end = fk_now_ms() + ms;
 	struct pollfd pfd = { wake[0], POLLIN, 0 };
 	char junk[64];
 
 	while (!stop_sig) {
-		long long left = end - ser_now_ms();
+		long long left = end - fk_now_ms();
 		if (left <= 0)
 			return 0;
 		if (poll(&pfd, 1, (int)(left > INT_MAX ? INT_MAX : left)) > 0 &&
@@ -486,7 +486,7 @@ prepare(const struct opts *o, struct attempt *a)
 	struct ppp_prep p;
 	struct ser_port *sp;
 	char why[256], shown[sizeof(p.shown)];
-	int status, rc = ppp_prep_begin(&p, &cfg, ser_now_ms());
+	int status, rc = ppp_prep_begin(&p, &cfg, fk_now_ms());
 
 	a->where = port;
 	if ((sp = ser_open(port, PPP_BAUD, &status, why, sizeof(why))) == NULL) {
@@ -506,7 +506,7 @@ prepare(const struct opts *o, struct attempt *a)
 			break;
 		}
 		snprintf(shown, sizeof(shown), "%s", p.shown);
-		rc = ppp_prep_answer(&p, got, &r, ser_now_ms());
+		rc = ppp_prep_answer(&p, got, &r, fk_now_ms());
 		step_event(a, port, step, shown, &p, got, &r, why);
 		at_reply_free(&r);
 	}
@@ -527,7 +527,7 @@ connected_event(struct attempt *a)
 {
 	cJSON *e = event("connected", a->n), *dns = cJSON_CreateArray();
 
-	a->up_at_ms = ser_now_ms();
+	a->up_at_ms = fk_now_ms();
 	cJSON_AddStringToObject(e, "interface", a->log.iface);
 	cJSON_AddStringToObject(e, "local_ip", a->log.local_ip);
 	cJSON_AddStringToObject(e, "remote_ip", a->log.remote_ip);
@@ -606,11 +606,11 @@ supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 		int timeout = a->log.pending ? QUIET_MS : 1000;
 
 		if (stop_sig && !stop_at) {
-			stop_at = ser_now_ms();
+			stop_at = fk_now_ms();
 			a->stopped_up = a->log.up;
 			kill(pid, SIGTERM);
 		}
-		if (stop_at && !exited && ser_now_ms() - stop_at > STOP_GRACE_MS)
+		if (stop_at && !exited && fk_now_ms() - stop_at > STOP_GRACE_MS)
 			kill(pid, SIGKILL);
 		if (exited)
 			timeout = 0;	/* drain what is left, do not wait on scripts holding the pipe */
@@ -734,7 +734,7 @@ dial(struct opts *o, struct attempt *a)
 	emit(e);
 	wstatus = supervise_pppd(o, a, pid, logp[0]);
 	close(logp[0]);
-	a->up_s = a->up_at_ms ? (long)((ser_now_ms() - a->up_at_ms) / 1000) : -1;
+	a->up_s = a->up_at_ms ? (long)((fk_now_ms() - a->up_at_ms) / 1000) : -1;
 	if (WIFEXITED(wstatus)) {
 		a->pppd_code = WEXITSTATUS(wstatus);
 		if (a->pppd_code == 8)

@@ -19,11 +19,11 @@
 #include "tem_cont.h"
 #include "tem_dump.h"
 #include "tem_link.h"
+#include "tem_opt.h"
 #include "tem_plan.h"
 #include "tem_rec.h"
 #include "tem_state.h"
 
-#define MAX_METERS	32
 #define SAVE_EVERY_MS	2000	/* state is also saved at the end and on every stop */
 #define FULL_WAY	(-1)	/* not an exit status: leave the fast way for the full one */
 
@@ -38,7 +38,7 @@ static const char *const usage[] = {
 struct opts {
 	const char *dev, *state, *dump, *decode;
 	int baud, naddr, tries, timeout_ms, trace, strict, kinds, live_opts;
-	uint8_t addr[MAX_METERS];
+	uint8_t addr[TEM_MAX_METERS];
 	struct tem_sel sel;
 };
 
@@ -96,19 +96,6 @@ conflict(const char *why)
 }
 
 static void
-add_addr(struct opts *o, const char *s)
-{
-	uint8_t a = (uint8_t)num_arg("-a", s, 1, 255);
-
-	if (o->naddr == MAX_METERS)
-		errx(FK_USAGE, "-a: at most %d meters", MAX_METERS);
-	for (int i = 0; i < o->naddr; i++)
-		if (o->addr[i] == a)
-			errx(FK_USAGE, "-a: %s: given twice", s);
-	o->addr[o->naddr++] = a;
-}
-
-static void
 add_kind(struct opts *o, const char *s)
 {
 	for (int k = TEM_HOUR; k <= TEM_MONTH; k++)
@@ -149,7 +136,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'd': o->dev = optarg; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a': add_addr(o, optarg); break;
+		case 'a': tem_addr_arg(o->addr, &o->naddr, optarg); break;
 		case 'k': add_kind(o, optarg); break;
 		case O_LAST: o->sel.last = (unsigned long)num_arg("--last", optarg, 1, 100000); break;
 		case O_FROM: o->sel.from = time_arg("--from", optarg); o->sel.has_from = 1; break;
@@ -175,7 +162,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	if (o->sel.has_from && o->sel.has_to && o->sel.from >= o->sel.to)
 		conflict("--from must be before --to");
 	if (o->naddr == 0)
-		add_addr(o, "1");
+		tem_addr_arg(o->addr, &o->naddr, "1");
 	if (o->kinds == 0)
 		o->kinds = 7;
 }
@@ -195,7 +182,7 @@ dump_line(struct run *r, enum tem_dump_type t, uint8_t meter, uint32_t at,
 static int
 save_state(struct run *r, int force)
 {
-	long long now = ser_now_ms();
+	long long now = fk_now_ms();
 
 	if (!r->o->state || !r->dirty || (!force && now - r->saved_ms < SAVE_EVERY_MS))
 		return FK_OK;

@@ -14,8 +14,8 @@
 #include "ser_port.h"
 #include "tem_link.h"
 #include "tem_map.h"
+#include "tem_opt.h"
 
-#define MAX_METERS 32
 #define MAX_READS 32
 
 static const char *const usage[] = {
@@ -27,7 +27,7 @@ static const char *const usage[] = {
 struct opts {
 	const char *dev;
 	int baud, naddr, tries, timeout_ms, trace;
-	uint8_t addr[MAX_METERS];
+	uint8_t addr[TEM_MAX_METERS];
 };
 
 enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION };
@@ -53,11 +53,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'd': o->dev = optarg; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a':
-			if (o->naddr == MAX_METERS)
-				errx(FK_USAGE, "-a: at most %d meters", MAX_METERS);
-			o->addr[o->naddr++] = (uint8_t)num_arg("-a", optarg, 1, 255);
-			break;
+		case 'a': tem_addr_arg(o->addr, &o->naddr, optarg); break;
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;

@@ -19,10 +19,10 @@
 #include "ser_port.h"
 #include "tem_frame.h"
 #include "tem_link.h"
+#include "tem_opt.h"
 #include "tem_sim.h"
 #include "tem_sim_image.h"
 
-#define MAX_METERS 32
 
 static const char *const usage[] = {
 	"temsim [-v] [-b baud] [-a addr]... [--link path] [--image file]",
@@ -34,7 +34,7 @@ static const char *const usage[] = {
 
 struct opts {
 	int verbose, baud, naddr, echo, pace, bad_record_cs;
-	uint8_t addr[MAX_METERS], silent[256];
+	uint8_t addr[TEM_MAX_METERS], silent[256];
 	const char *link, *image, *clock, *stats;
 	long flash_kib, count[3], noise, bad_cs, drop, pause_ms, vanish_after;
 };
@@ -42,7 +42,7 @@ struct opts {
 /* What the line has seen, for -v and --stats. */
 struct sim {
 	struct opts o;
-	struct tem_sim m[MAX_METERS];
+	struct tem_sim m[TEM_MAX_METERS];
 	struct pty_sim ps;
 	unsigned long requests, answered, bytes_rx, bytes_tx;
 	uint32_t rng;
@@ -101,15 +101,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'v': o->verbose = 1; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a':
-			if (o->naddr == MAX_METERS)
-				errx(FK_USAGE, "-a: at most %d meters", MAX_METERS);
-			o->addr[o->naddr] = (uint8_t)num_arg("-a", optarg, 1, 255);
-			for (int i = 0; i < o->naddr; i++)
-				if (o->addr[i] == o->addr[o->naddr])
-					errx(FK_USAGE, "-a: %s: given twice", optarg);
-			o->naddr++;
-			break;
+		case 'a': tem_addr_arg(o->addr, &o->naddr, optarg); break;
 		case O_LINK: o->link = optarg; break;
 		case O_IMAGE: o->image = optarg; break;
 		case O_CLOCK: o->clock = optarg; break;
@@ -361,7 +353,7 @@ receive(struct sim *s, uint8_t *buf, size_t *have, long long *last_ms)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	s->bytes_rx += (unsigned long)r;
 	*have += (size_t)r;
-	*last_ms = ser_now_ms();
+	*last_ms = fk_now_ms();
 	for (;;) {
 		memset(&st, 0, sizeof(st));
 		int rc = tem_scan(buf, *have, &req, &f, &used, &st);
@@ -411,7 +403,7 @@ run(struct sim *s)
 	sigemptyset(&open_mask);
 	while (!got_term) {
 		struct pollfd p = { s->ps.master, POLLIN, 0 };
-		long long left = last_ms + TEM_GAP_MS - ser_now_ms();
+		long long left = last_ms + TEM_GAP_MS - fk_now_ms();
 		struct timespec to = { 0, 0 };
 		if (left > 0)
 			to = (struct timespec){ left / 1000, (left % 1000) * 1000000 };
@@ -419,7 +411,7 @@ run(struct sim *s)
 		if (rc == -1 && errno != EINTR)
 			err(FK_IO, "poll");
 		on_signals(s);
-		if (rc == 0 && have && ser_now_ms() - last_ms >= TEM_GAP_MS)
+		if (rc == 0 && have && fk_now_ms() - last_ms >= TEM_GAP_MS)
 			have = 0;
 		if (rc > 0 && (p.revents & POLLIN) && receive(s, buf, &have, &last_ms))
 			return;

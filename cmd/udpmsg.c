@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fk_cli.h"
+#include "fk_clock.h"
 #include "fk_exit.h"
 #include "jsonl.h"
 #include "num_parse.h"
@@ -103,15 +104,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
 static const char *
@@ -317,7 +309,7 @@ drain(struct ctx *c)
 		udp_wire_parse(c->buf, n < UDP_DGRAM_MAX ? (size_t)n : UDP_DGRAM_MAX, &f);
 		rc = GO_ON;
 		if (c->o->ack && f.kind == UDP_ACK && f.session == c->session) {
-			if (udp_sendq_ack(&c->q, f.id, now_us(), &oc))
+			if (udp_sendq_ack(&c->q, f.id, fk_now_us(), &oc))
 				rc = outcome(c, &oc);
 		} else if (c->o->cmd != SEND)
 			rc = receive(c, n, (struct sockaddr *)&from, from_len);
@@ -414,7 +406,7 @@ feed(struct ctx *c, int *status)
 		c->sent++;
 		if (c->o->ack) {
 			udp_sendq_add(&c->q, c->next_id, in->tag, frame,
-			    udp_wire_data(frame, c->session, c->next_id, p, n), n, now_us());
+			    udp_wire_data(frame, c->session, c->next_id, p, n), n, fk_now_us());
 			c->next_id++;
 		} else if (sendto(c->fd, p, n, 0, (struct sockaddr *)&c->peer,
 		    c->peer_len) == -1) {
@@ -431,7 +423,7 @@ pump(struct ctx *c)
 {
 	struct udp_slot *s;
 	struct udp_outcome oc;
-	long long now = now_us();
+	long long now = fk_now_us();
 	int rc = GO_ON;
 
 	while ((s = udp_sendq_due(&c->q, now)) != NULL)
@@ -499,7 +491,7 @@ run(struct ctx *c, const sigset_t *unblocked)
 		pfd[1] = (struct pollfd){ .fd = fed == FEED_MORE && c->o->cmd != LISTEN ?
 		    STDIN_FILENO : -1, .events = POLLIN };
 		tsp = NULL;
-		if ((wait = udp_sendq_wait(&c->q, now_us())) >= 0) {
+		if ((wait = udp_sendq_wait(&c->q, fk_now_us())) >= 0) {
 			ts = (struct timespec){ wait / 1000000, wait % 1000000 * 1000 };
 			tsp = &ts;
 		}
@@ -525,7 +517,7 @@ ctx_init(struct ctx *c)
 	c->in = (struct input){ .args = o->nmsgs > 0 ? o->msgs : NULL, .nargs = o->nmsgs };
 	/* A fresh session per run keeps a receiver from taking our id 1 for an old run's. */
 	if (getrandom(&c->session, sizeof(c->session), 0) != sizeof(c->session))
-		c->session = (uint32_t)now_us() ^ (uint32_t)getpid() << 16;
+		c->session = (uint32_t)fk_now_us() ^ (uint32_t)getpid() << 16;
 	if (!(c->buf = malloc(UDP_DGRAM_MAX)) || !(c->text = malloc(3 * UDP_DGRAM_MAX + 1)) ||
 	    !(c->hex = malloc(2 * UDP_DGRAM_MAX + 1)) ||
 	    !(c->in.buf = malloc(LINE_LIMIT + 1)) || !(c->seen = malloc(sizeof(*c->seen))) ||

@@ -44,7 +44,7 @@ at_exchange(const struct at_io *io, const char *cmd, struct at_reply *r,
 {
 	struct at_lines lines = { .len = 0 };
 	struct at_query q;
-	long long start = chat_now_ms(), deadline = start + io->timeout_ms;
+	long long start = fk_now_ms(), deadline = start + io->timeout_ms;
 	size_t n = strlen(cmd);
 	char *out = malloc(n + 2);
 	unsigned char c;
@@ -105,6 +105,6 @@ at_exchange(const struct at_io *io, const char *cmd, struct at_reply *r,
 	r->kind = q.final;
 	r->err = q.err;
 	r->answered = q.answered;
-	r->elapsed_ms = chat_now_ms() - start;
+	r->elapsed_ms = fk_now_ms() - start;
 	return rc;
 }

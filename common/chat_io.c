@@ -9,21 +9,12 @@
 /* Poll in slices so a signal flag is noticed even when poll() restarts. */
 #define SLICE_MS 200
 
-long long
-chat_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 wait_fd(int fd, short ev, long long deadline, volatile sig_atomic_t *stop)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = ev };
-		long long left = deadline - chat_now_ms();
+		long long left = deadline - fk_now_ms();
 		int rc;
 
 		if (stop && *stop) {
@@ -71,7 +62,7 @@ chat_write_all(int fd, const void *s, size_t n, long long timeout_ms,
     volatile sig_atomic_t *stop)
 {
 	const unsigned char *p = s;
-	long long deadline = chat_now_ms() + timeout_ms;
+	long long deadline = fk_now_ms() + timeout_ms;
 
 	while (n > 0) {
 		int rc = wait_fd(fd, POLLOUT, deadline, stop);
@@ -100,8 +91,8 @@ chat_write_all(int fd, const void *s, size_t n, long long timeout_ms,
 void
 chat_pause(int ms, volatile sig_atomic_t *stop)
 {
-	long long end = chat_now_ms() + ms, left;
+	long long end = fk_now_ms() + ms, left;
 
-	while (!(stop && *stop) && (left = end - chat_now_ms()) > 0)
+	while (!(stop && *stop) && (left = end - fk_now_ms()) > 0)
 		poll(NULL, 0, left > SLICE_MS ? SLICE_MS : (int)left);
 }

@@ -2,14 +2,15 @@
 #ifndef CHAT_IO_H
 #define CHAT_IO_H
 
+#include "fk_clock.h"
+
 #include <signal.h>
 #include <stddef.h>
 
 /* Milliseconds on the monotonic clock. */
-long long chat_now_ms(void);
 
 /*
- * Wait until deadline (chat_now_ms() scale) for one byte from fd.  Reads
+ * Wait until deadline (fk_now_ms() scale) for one byte from fd.  Reads
  * a single byte so that whatever follows a match stays in the line for the
  * next program (pppd).  Returns 1, 0 at the deadline, -1 with errno set
  * (EIO for end of file or hang-up, EINTR when *stop became nonzero).

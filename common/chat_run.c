@@ -221,7 +221,7 @@ expect_one(struct run *r, const char *raw, int sub)
 	    .timeout_ms = r->timeout_ms };
 	struct chat_text t;
 	char recv[2 * CHAT_WINDOW + 1], vis[4 * CHAT_WINDOW + 1];
-	long long start = chat_now_ms(), deadline = start + r->timeout_ms;
+	long long start = fk_now_ms(), deadline = start + r->timeout_ms;
 	int rc = CHAT_M_MORE, code = CHAT_OK;
 	size_t which = 0;
 	unsigned char c;
@@ -267,7 +267,7 @@ expect_one(struct run *r, const char *raw, int sub)
 	ev.result = code == CHAT_OK ? "matched" : code == CHAT_ETIMEOUT ? "timeout" :
 	    rc == CHAT_M_ABORT ? "aborted" : "error";
 	ev.received = masked(r, (const char *)r->m.win, r->m.len, recv, sizeof(recv));
-	ev.elapsed_ms = chat_now_ms() - start;
+	ev.elapsed_ms = fk_now_ms() - start;
 	if (emit(r, &ev) != 0)
 		code = CHAT_STOPPED;
 	chat_text_free(&t);
@@ -305,7 +305,7 @@ send_one(struct run *r, const char *arg, int sub)
 	char file[SEND_MAX], vis[4 * SEND_MAX + 8];
 	const char *s = arg;
 	struct chat_text t;
-	long long start = chat_now_ms();
+	long long start = fk_now_ms();
 	size_t at = 0;
 	int code = CHAT_OK;
 
@@ -338,7 +338,7 @@ send_one(struct run *r, const char *arg, int sub)
 		case CHAT_OP_BREAK: tcsendbreak(r->cfg->out_fd, 0); break;
 		}
 	}
-	ev.elapsed_ms = chat_now_ms() - start;
+	ev.elapsed_ms = fk_now_ms() - start;
 	if (emit(r, &ev) != 0)
 		code = CHAT_STOPPED;
 	chat_text_free(&t);
@@ -469,7 +469,7 @@ finish_report(struct run *r)
 	unsigned char c;
 
 	while (r->rep.gathering) {
-		if (read_byte(r, chat_now_ms() + 1000, &c) != 1 || (c & 0x7f) < 32 ||
+		if (read_byte(r, fk_now_ms() + 1000, &c) != 1 || (c & 0x7f) < 32 ||
 		    (c & 0x7f) == 127 || r->rep.len >= sizeof(r->rep.line) - 1)
 			break;
 		r->rep.line[r->rep.len++] = (char)(c & 0x7f);

@@ -59,15 +59,6 @@ speed_of(int baud)
 	}
 }
 
-long long
-ser_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Put every open line back as we found it; safe from a signal handler. */
 static void
 restore_all(void)
@@ -261,11 +252,11 @@ int
 ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms)
 {
 	const unsigned char *b = buf;
-	long long deadline = ser_now_ms() + timeout_ms;
+	long long deadline = fk_now_ms() + timeout_ms;
 	ssize_t w;
 
 	while (n > 0) {
-		int rc = wait_fd(p->fd, POLLOUT, (int)(deadline - ser_now_ms()));
+		int rc = wait_fd(p->fd, POLLOUT, (int)(deadline - fk_now_ms()));
 		if (rc == -1)
 			return -1;
 		if (rc == 0) {
@@ -286,11 +277,11 @@ ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms)
 ssize_t
 ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms)
 {
-	long long deadline = ser_now_ms() + timeout_ms;
+	long long deadline = fk_now_ms() + timeout_ms;
 	ssize_t r;
 
 	for (;;) {
-		int rc = wait_fd(p->fd, POLLIN, (int)(deadline - ser_now_ms()));
+		int rc = wait_fd(p->fd, POLLIN, (int)(deadline - fk_now_ms()));
 		if (rc <= 0)
 			return rc;
 		r = read(p->fd, buf, n);

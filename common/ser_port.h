@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "fk_clock.h"
+
 struct ser_port;
 
 /* Baud rates a user may ask for; 0 terminated. */
@@ -40,8 +42,6 @@ int ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms);
  */
 ssize_t ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms);
 
-/* Milliseconds on the monotonic clock, for deadlines. */
-long long ser_now_ms(void);
 
 
 

@@ -171,6 +171,12 @@ time.sleep(60)' "$FK_TTY"
 	[ "$stderr" = "temread: -a: 0: too small (expected 1..255)" ]
 	run --separate-stderr temread -d /dev/null -a 256
 	[ "$stderr" = "temread: -a: 256: too large (expected 1..255)" ]
+	run --separate-stderr temread -d /dev/null -a 2 -a 3 -a 2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "temread: -a: 2: given twice" ]
+	run --separate-stderr temread -d /dev/null $(printf -- '-a %d ' $(seq 1 33))
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "temread: -a: at most 32 meters" ]
 	run --separate-stderr temread -d /dev/null -b 1000
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "temread: -b: 1000: not a supported baud rate" ]

@@ -310,9 +310,9 @@ urc_due(struct sim *s)
 	char buf[600];
 	int n;
 
-	if (s->nurcs == 0 || chat_now_ms() < s->next_urc_at)
+	if (s->nurcs == 0 || fk_now_ms() < s->next_urc_at)
 		return;
-	s->next_urc_at = chat_now_ms() + s->urc_interval_ms;
+	s->next_urc_at = fk_now_ms() + s->urc_interval_ms;
 	n = snprintf(buf, sizeof(buf), "\r\n%s\r\n", s->urcs[s->next_urc++ % s->nurcs]);
 	out(s, buf, (size_t)n, 1);
 }
@@ -324,7 +324,7 @@ serve(struct sim *s)
 
 	while (!got_signal) {
 		struct pollfd p = { .fd = s->ps.master, .events = POLLIN };
-		long long wait = s->nurcs ? s->next_urc_at - chat_now_ms() : 1000;
+		long long wait = s->nurcs ? s->next_urc_at - fk_now_ms() : 1000;
 		ssize_t n;
 
 		if (poll(&p, 1, wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait) > 0 &&
@@ -433,7 +433,7 @@ main(int argc, char **argv)
 		printf("%s\n", s.ps.path);
 		fflush(stdout);
 	}
-	s.next_urc_at = chat_now_ms() + s.urc_interval_ms;
+	s.next_urc_at = fk_now_ms() + s.urc_interval_ms;
 	serve(&s);
 	pty_sim_close(&s.ps);
 	if (s.log)

@@ -130,10 +130,10 @@ main(void)
 	open_modem();
 	for (int i = 0; i < 200; i++)
 		answer("^RSSI:14\r\n");
-	t0 = chat_now_ms();
+	t0 = fk_now_ms();
 	CHECK_INT(run("TIMEOUT 0.3 OK", 45000, NULL, &res), CHAT_ETIMEOUT);
-	CHECK(chat_now_ms() - t0 >= 300);
-	CHECK(chat_now_ms() - t0 < 2000);
+	CHECK(fk_now_ms() - t0 >= 300);
+	CHECK(fk_now_ms() - t0 < 2000);
 	CHECK_INT(evs[1].timeout_ms, 300);
 	CHECK_STR(evs[1].result, "timeout");
 	CHECK_STR(res.why, "expect \"OK\": timed out after 0.3 s");
