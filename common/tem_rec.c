@@ -5,33 +5,23 @@
 #include "jsonl.h"
 #include "tem_bytes.h"
 #include "tem_frame.h"
+#include "tem_map.h"
 #include "tem_rec.h"
-
-static int
-days_in(int y, int m)
-{
-	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
 
 enum tem_when_rc
 tem_when(const uint8_t b[4], long long *key)
 {
-	int h = tem_bcd(b[0]), d = tem_bcd(b[1]), m = tem_bcd(b[2]), y = tem_bcd(b[3]);
+	struct tem_time t;
 	struct tm tm = { 0 };
 
 	if (b[0] == 0xFF && b[1] == 0xFF && b[2] == 0xFF && b[3] == 0xFF)
 		return TEM_WHEN_ERASED;
-	if (h < 0 || h > 23 || m < 1 || m > 12 || y < 0 || d < 1 ||
-	    d > days_in(2000 + y, m))
+	if (tem_rec_time_decode(b, &t) == -1)
 		return TEM_WHEN_BAD;
-	tm.tm_year = 100 + y;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
+	tm.tm_year = t.year - 1900;
+	tm.tm_mon = t.mon - 1;
+	tm.tm_mday = t.day;
+	tm.tm_hour = t.hour;
 	*key = (long long)timegm(&tm);
 	return TEM_WHEN_OK;
 }
