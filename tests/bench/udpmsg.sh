@@ -14,30 +14,21 @@ N_PLAIN=${N_PLAIN:-200000}
 N_ACK=${N_ACK:-100000}
 N_LAT=${N_LAT:-1000}
 tmp=$(mktemp -d)
-pc=fkudp-bench-pc-$$
-board=fkudp-bench-board-$$
 pids=()
+# shellcheck source=tests/netns.bash
+. "$(dirname "$0")/../netns.bash"
 
 cleanup() {
-	local p ns
+	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for ns in "$pc" "$board"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	fk_netns_down
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-ip netns add "$pc"
-ip netns add "$board"
-ip link add veth0 netns "$pc" type veth peer name veth0 netns "$board"
-ip -n "$pc" addr add 11.11.11.11/24 dev veth0
-ip -n "$board" addr add 11.11.11.111/24 dev veth0
-for ns in "$pc" "$board"; do
-	ip -n "$ns" link set lo up
-	ip -n "$ns" link set veth0 up
-done
+fk_netns_up
+pc=$NS_PC
+board=$NS_BOARD
 
 now() { date +%s.%N; }
 bound() { [ -n "$(ip netns exec "$1" ss -Hunl "sport = :$2")" ]; }
