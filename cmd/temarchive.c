@@ -200,7 +200,9 @@ save_state(struct run *r, int force)
 static int
 link_failed(struct run *r, const struct meter *mt, enum tem_status s)
 {
-	warnx("%s: meter %u: %s", r->o->dev, mt->addr, r->l.why);
+	char msg[160];
+
+	warnx("%s: %s", r->o->dev, tem_link_error(&r->l, mt->addr, msg, sizeof(msg)));
 	if (s == TEM_EIO)
 		r->stop = 1;
 	return tem_status_exit(s);

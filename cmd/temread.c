@@ -164,7 +164,7 @@ read_meter(struct tem_link *l, const char *dev, uint8_t addr, const struct tem_s
     size_t nplan, int dead, cJSON **out)
 {
 	uint8_t ram[TEM_RAM_SIZE] = { 0 }, id[TEM_MAXDATA];
-	char model[4 * TEM_MAXDATA + 1], iso[24];
+	char model[4 * TEM_MAXDATA + 1], iso[24], msg[160];
 	enum tem_status s = TEM_EIO;
 	size_t n;
 
@@ -178,11 +178,11 @@ read_meter(struct tem_link *l, const char *dev, uint8_t addr, const struct tem_s
 		}
 	}
 	if (!dead)
-		warnx("%s: meter %u: %s", dev, addr, l->why);
+		warnx("%s: %s", dev, tem_link_error(l, addr, msg, sizeof(msg)));
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "read_at", jsonl_utc(iso, sizeof(iso), time(NULL)));
 	cJSON_AddNumberToObject(*out, "address", addr);
-	cJSON_AddStringToObject(*out, "error", l->why);
+	cJSON_AddStringToObject(*out, "error", tem_link_error(l, -1, msg, sizeof(msg)));
 	cJSON_AddStringToObject(*out, "status", fk_exit_name(tem_status_exit(s)));
 	return s;
 }

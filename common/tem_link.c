@@ -95,7 +95,7 @@ attempt(struct tem_link *l, const uint8_t *req, size_t reqlen,
 		return TEM_ENOANSWER;
 	}
 	if (have > 0 && have + st.echo * reqlen == got) {
-		snprintf(l->why, sizeof(l->why), "answer stopped after %zu bytes", have);
+		snprintf(l->why, sizeof(l->why), "incomplete answer (%zu bytes)", have);
 		return TEM_ETIMEOUT;
 	}
 	snprintf(l->why, sizeof(l->why), "no valid answer (%lu bytes of noise)", got);
@@ -109,14 +109,13 @@ tem_xfer(struct tem_link *l, const uint8_t *req, size_t reqlen,
 	enum tem_status s = TEM_ENOANSWER;
 	int tries = l->tries < 1 ? 1 : l->tries;
 
+	l->tried = 0;
 	for (int i = 0; i < tries; i++) {
 		if ((s = attempt(l, req, reqlen, e, out, outlen)) == TEM_OK ||
 		    s == TEM_EIO)
 			return s;
 	}
-	size_t len = strlen(l->why);
-	snprintf(l->why + len, sizeof(l->why) - len, " after %d tr%s", tries,
-	    tries == 1 ? "y" : "ies");
+	l->tried = tries;
 	return s;
 }
 
@@ -182,6 +181,20 @@ tem_read_flash(struct tem_link *l, uint8_t addr, uint32_t start, size_t n,
     uint8_t *out)
 {
 	return read_mem(l, addr, TEM_CMD_FLASH, start, n, out);
+}
+
+char *
+tem_link_error(const struct tem_link *l, int addr, char *buf, size_t len)
+{
+	const char *t = l->tried == 1 ? "try" : "tries";
+
+	if (l->tried == 0)	/* failed before any exchange completed: the line itself */
+		snprintf(buf, len, "%s", l->why);
+	else if (addr >= 0)
+		snprintf(buf, len, "%s from meter %d after %d %s", l->why, addr, l->tried, t);
+	else
+		snprintf(buf, len, "%s after %d %s", l->why, l->tried, t);
+	return buf;
 }
 
 int

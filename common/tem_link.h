@@ -19,8 +19,9 @@ struct tem_link {
 	FILE *trace;		/* hex of every frame sent and received, or NULL */
 	/* counters for benchmarks and messages */
 	unsigned long requests, bytes_tx, bytes_rx;
-	/* why the last failed exchange failed, for "no answer from meter 3 after 3 tries" */
+	/* why the last failed exchange failed ("no answer"), after how many tries */
 	char why[96];
+	int tried;
 };
 
 enum tem_status {
@@ -49,6 +50,12 @@ enum tem_status tem_read_ram(struct tem_link *l, uint8_t addr, uint16_t start,
     size_t n, uint8_t *out);
 enum tem_status tem_read_flash(struct tem_link *l, uint8_t addr, uint32_t start,
     size_t n, uint8_t *out);
+
+/*
+ * The last failure as "no answer from meter 3 after 3 tries" (addr >= 0), or
+ * "no answer after 3 tries" (addr < 0, where the address is said elsewhere).
+ */
+char *tem_link_error(const struct tem_link *l, int addr, char *buf, size_t len);
 
 /* Suite exit code for a link status (FK_NOANSWER, FK_TIMEOUT, FK_PROTO, FK_IO). */
 int tem_status_exit(enum tem_status s);

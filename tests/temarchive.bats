@@ -193,7 +193,7 @@ OLDEST_MONTH='{"id":"1000001-month-2025-12-01T00:00","serial":1000001,"address":
 	sim --vanish-after 40
 	arch --state "$FK_TMP/state"
 	[ "$status" -eq 7 ]
-	[ "$stderr" = "temarchive: $FK_TTY: meter 1: read: Input/output error" ]
+	[ "$stderr" = "temarchive: $FK_TTY: read: Input/output error" ]
 	first=$output
 	n=$(printf '%s\n' "$first" | wc -l)
 	[ "$n" -ge 1 ]
@@ -552,10 +552,10 @@ meter 1 read ram 0x0000 28" ]
 	arch -a 1 -a 2 -a 3 -k month --timeout 100 --retries 2
 	[ "$status" -eq 1 ]
 	[ "$(field .id | tr '\n' ' ')" = "1000001-month-2025-12-01T00:00 1000001-month-2026-01-01T00:00 1000001-month-2026-02-01T00:00 1000003-month-2025-12-01T00:00 1000003-month-2026-01-01T00:00 1000003-month-2026-02-01T00:00 " ]
-	[ "$stderr" = "temarchive: $FK_TTY: meter 2: no answer after 2 tries" ]
+	[ "$stderr" = "temarchive: $FK_TTY: no answer from meter 2 after 2 tries" ]
 	arch -a 2 --timeout 100 --retries 1
 	[ "$status" -eq 4 ]
-	[ "$stderr" = "temarchive: $FK_TTY: meter 2: no answer after 1 try" ]
+	[ "$stderr" = "temarchive: $FK_TTY: no answer from meter 2 after 1 try" ]
 }
 
 @test "an RS-485 echo and line noise do not change what is read" {

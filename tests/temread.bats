@@ -82,7 +82,7 @@ values() {
 	fk_start_temsim -a 1 -a 2 -a 3 --silent 3 --echo
 	run --separate-stderr temread -d "$FK_TTY" -a 1 -a 3 -a 2 --timeout 150 --retries 2
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "temread: $FK_TTY: meter 3: no answer after 2 tries" ]
+	[ "$stderr" = "temread: $FK_TTY: no answer from meter 3 after 2 tries" ]
 	[ "$(values)" = "$(meter 1)
 {\"address\":3,\"error\":\"no answer after 2 tries\",\"status\":\"no_answer\"}
 $(meter 2)" ]
@@ -92,7 +92,7 @@ $(meter 2)" ]
 	fk_start_temsim -a 1
 	run --separate-stderr temread -d "$FK_TTY" -a 7 --timeout 100
 	[ "$status" -eq 4 ]
-	[ "$stderr" = "temread: $FK_TTY: meter 7: no answer after 3 tries" ]
+	[ "$stderr" = "temread: $FK_TTY: no answer from meter 7 after 3 tries" ]
 	[ "$(values)" = '{"address":7,"error":"no answer after 3 tries","status":"no_answer"}' ]
 }
 
@@ -110,7 +110,7 @@ $(meter 2)" ]
 	fk_start_temsim --bad-cs 1000
 	run --separate-stderr temread -d "$FK_TTY" --retries 2
 	[ "$status" -eq 5 ]
-	[ "$stderr" = "temread: $FK_TTY: meter 1: bad checksum after 2 tries" ]
+	[ "$stderr" = "temread: $FK_TTY: bad checksum from meter 1 after 2 tries" ]
 	[ "$(values)" = '{"address":1,"error":"bad checksum after 2 tries","status":"protocol"}' ]
 }
 
@@ -119,8 +119,8 @@ $(meter 2)" ]
 	run --separate-stderr temread -d "$FK_TTY" --retries 1
 	[ "$status" -eq 3 ]
 	# identify's answer is 14 bytes: 7 arrive, then the line is silent too long
-	[ "$stderr" = "temread: $FK_TTY: meter 1: answer stopped after 7 bytes after 1 try" ]
-	[ "$(values)" = '{"address":1,"error":"answer stopped after 7 bytes after 1 try","status":"timeout"}' ]
+	[ "$stderr" = "temread: $FK_TTY: incomplete answer (7 bytes) from meter 1 after 1 try" ]
+	[ "$(values)" = '{"address":1,"error":"incomplete answer (7 bytes) after 1 try","status":"timeout"}' ]
 }
 
 @test "the device vanishing mid-read: status 7, every meter gets a line" {
@@ -128,7 +128,7 @@ $(meter 2)" ]
 	sim=$FK_SIM_PID
 	run --separate-stderr temread -d "$FK_TTY" -a 1 -a 2
 	[ "$status" -eq 7 ]
-	[[ "$stderr" = "temread: $FK_TTY: meter 1: read: "* ]]
+	[[ "$stderr" = "temread: $FK_TTY: read: "* ]]
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 	[ "$(printf '%s\n' "$output" | jq -c '[.address, .status]' | tr '\n' ' ')" = '[1,"io"] [2,"io"] ' ]
 	fk_wait_gone "$sim" 5
