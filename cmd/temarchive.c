@@ -202,6 +202,10 @@ link_failed(struct run *r, const struct meter *mt, enum tem_status s)
 {
 	char msg[160];
 
+	if (got_signal) {	/* the wait was cut short to stop: not the meter's fault */
+		r->stop = 1;
+		return FK_SIGNAL;
+	}
 	warnx("%s: %s", r->o->dev, tem_link_error(&r->l, mt->addr, msg, sizeof(msg)));
 	if (s == TEM_EIO)
 		r->stop = 1;
@@ -821,6 +825,7 @@ open_files(struct run *r)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	ser_stop_on(&got_signal);
 }
 
 /* Save state and close the dump; the status the run ends with. */

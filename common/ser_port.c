@@ -159,14 +159,18 @@ ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 	p->baud = baud;
 	p->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (p->fd == -1) {
-		snprintf(errbuf, errlen, "%s", strerror(errno));
+		if (errno == EBUSY) {
+			snprintf(errbuf, errlen, "in use by another program");
+			*status = FK_LOCKED;
+		} else
+			snprintf(errbuf, errlen, "%s", strerror(errno));
 		goto fail;
 	}
 	if (!isatty(p->fd)) {
 		snprintf(errbuf, errlen, "not a serial line (terminal)");
 		goto fail;
 	}
-	if (flock(p->fd, LOCK_EX | LOCK_NB) == -1 || ioctl(p->fd, TIOCEXCL) == -1) {
+	if (flock(p->fd, LOCK_EX | LOCK_NB) == -1) {
 		snprintf(errbuf, errlen, "in use by another program");
 		*status = FK_LOCKED;
 		goto fail;
@@ -180,6 +184,11 @@ ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 	set_handlers();
 	if ((rc = configure_sp(p, errbuf, errlen)) == 1)
 		rc = configure_termios(p, errbuf, errlen);
+	/* Only now: libserialport's own open above would be refused under TIOCEXCL. */
+	if (rc == 0 && ioctl(p->fd, TIOCEXCL) == -1) {
+		snprintf(errbuf, errlen, "cannot lock: %s", strerror(errno));
+		rc = -1;
+	}
 	if (rc == -1) {
 		ser_close(p);
 		return NULL;
@@ -202,12 +211,14 @@ ser_close(struct ser_port *p)
 
 	if (p == NULL)
 		return;
+	/* Restore before leaving the restore list, so a signal in between still finds it. */
+	tcsetattr(p->fd, TCSANOW, &p->saved);
+	ioctl(p->fd, TIOCNXCL);
 	for (pp = &open_ports; *pp; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
-	tcsetattr(p->fd, TCSANOW, &p->saved);
 	if (p->sp) {
 		sp_close(p->sp);
 		sp_free_port(p->sp);
@@ -227,15 +238,30 @@ ser_flush_input(struct ser_port *p)
 	tcflush(p->fd, TCIFLUSH);
 }
 
+static volatile sig_atomic_t *stop_flag;
+
+void
+ser_stop_on(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+}
+
+/* poll() until deadline; a signal ends the wait early only once the program is stopping. */
 static int
-wait_fd(int fd, short ev, int timeout_ms)
+wait_fd(int fd, short ev, long long deadline)
 {
 	struct pollfd pfd = { .fd = fd, .events = ev };
 	int rc;
 
-	do
-		rc = poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
-	while (rc == -1 && errno == EINTR);
+	for (;;) {
+		long long left = deadline - fk_now_ms();
+
+		rc = poll(&pfd, 1, left < 0 ? 0 : (int)left);
+		if (rc != -1 || errno != EINTR)
+			break;
+		if (stop_flag && *stop_flag)
+			return -1;
+	}
 	if (rc > 0 && (pfd.revents & (POLLERR | POLLNVAL))) {
 		errno = EIO;
 		return -1;
@@ -256,7 +282,7 @@ ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms)
 	ssize_t w;
 
 	while (n > 0) {
-		int rc = wait_fd(p->fd, POLLOUT, (int)(deadline - fk_now_ms()));
+		int rc = wait_fd(p->fd, POLLOUT, deadline);
 		if (rc == -1)
 			return -1;
 		if (rc == 0) {
@@ -281,7 +307,7 @@ ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms)
 	ssize_t r;
 
 	for (;;) {
-		int rc = wait_fd(p->fd, POLLIN, (int)(deadline - fk_now_ms()));
+		int rc = wait_fd(p->fd, POLLIN, deadline);
 		if (rc <= 0)
 			return rc;
 		r = read(p->fd, buf, n);

@@ -3,6 +3,7 @@
 #define SER_PORT_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "fk_clock.h"
@@ -44,6 +45,13 @@ ssize_t ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms);
 
 
 
+
+/*
+ * Let a program's stop flag (set by its SIGTERM/SIGINT handler) cut a wait
+ * short: ser_read()/ser_write() then fail with EINTR instead of waiting out
+ * their deadline.
+ */
+void ser_stop_on(volatile sig_atomic_t *flag);
 
 /* For option parsing: the baud in s, or exit with a usage error naming opt. */
 int ser_baud_arg(const char *opt, const char *s);

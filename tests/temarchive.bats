@@ -225,6 +225,24 @@ OLDEST_MONTH='{"id":"1000001-month-2025-12-01T00:00","serial":1000001,"address":
 	grep -qx "serial=1000001 address=1 kind=hour slot=$((n - 1)) period=$last" "$FK_TMP/state"
 }
 
+@test "SIGTERM while a silent meter is being retried: stops at once, status 15, no false 'no answer'" {
+	fk_start_temsim -v --silent 1 2> "$FK_TMP/sim.log"
+	temarchive -d "$FK_TTY" --timeout 3000 --retries 3 --state "$FK_TMP/state" \
+		> "$FK_TMP/out" 2> "$FK_TMP/err" &
+	pid=$!
+	# the request has reached the meter: temarchive now waits up to 3 x 3 s for an answer
+	fk_wait_for 10 grep -q . "$FK_TMP/sim.log"
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	[ "$rc" -eq 15 ]
+	[ "$ms" -lt 1500 ] || { echo "took $ms ms"; false; }
+	[ ! -s "$FK_TMP/err" ] || { cat "$FK_TMP/err"; false; }
+	[ ! -s "$FK_TMP/out" ]
+}
+
 @test "a reader that goes away ends the run quietly; the state counts only what was written" {
 	sim --pace			# slow enough that head is gone long before the end
 	run --separate-stderr bash -c "set -o pipefail; temarchive -d '$FK_TTY' --state '$FK_TMP/state' | head -n 2"

@@ -149,6 +149,32 @@ $(meter 2)" ]
 	[ "$stderr" = "temread: $FK_TMP/plain: not a serial line (terminal)" ]
 }
 
+# As an ordinary user (nobody), where TIOCEXCL really refuses a second open.
+# An array, not a function: a backgrounded function would leave its child behind on kill.
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+@test "not root: each run leaves the line openable for the next, and a held line is status 12" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	chmod 755 "$FK_TMP"
+	mkdir -m 777 "$FK_TMP/u"
+	FK_TTY=$FK_TMP/u/tty
+	fk_bg "${NOBODY[@]}" temsim --link "$FK_TTY" -b 9600 --pace
+	fk_wait_for 5 test -L "$FK_TTY"
+	run --separate-stderr "${NOBODY[@]}" temread -d "$FK_TTY"
+	[ "$status" -eq 0 ]
+	run --separate-stderr "${NOBODY[@]}" temread -d "$FK_TTY"
+	[ "$status" -eq 0 ] || { echo "second run: $stderr"; false; }
+	# one run holding the line (paced, so it takes a while), a second one refused
+	fk_bg "${NOBODY[@]}" temarchive -d "$FK_TTY" -k hour > /dev/null 2>&1
+	holder=$FK_LAST_PID
+	# it has the line open (probing with flock could itself make it fail)
+	pts=$(readlink -f "$FK_TTY")
+	fk_wait_for 5 sh -c "ls -l /proc/$holder/fd | grep -q '$pts\$'"
+	run --separate-stderr "${NOBODY[@]}" temread -d "$FK_TTY"
+	[ "$status" -eq 12 ]
+	[ "$stderr" = "temread: $FK_TTY: in use by another program" ]
+}
+
 @test "a line another program holds: status 12" {
 	fk_start_temsim
 	# one process holding the lock, so teardown's kill ends it
