@@ -119,6 +119,25 @@ reading() { pgrep -f "^tem(read|archive) -d $FK_TTY" > /dev/null; }
 	fk_wait_for 10 ids_complete
 }
 
+@test "the stage between temarchive and mqpub killed mid-run: state kept, the next run fills the gap" {
+	fk_start_temsim -a 1 -a 2 -b 38400 --pace --hours 30 --days 1 --months 1
+	broker
+	start_sub
+	# TMPDIR: the run's work files, and so its line counter's command line, under $FK_TMP
+	TMPDIR=$FK_TMP m2b -b 38400 --no-current > "$FK_TMP/run1.out" 2> "$FK_TMP/run1.err" &
+	run1=$!
+	fk_wait_for 30 has_received 3
+	pkill -KILL -f "^awk -v f=$FK_TMP/tmp\.[^/]*/n\.arc"
+	rc=0; wait "$run1" || rc=$?
+	[ "$rc" -eq 15 ]
+	grep -q 'state no); exit 15' "$FK_TMP/run1.err"
+	all_ids > "$FK_TMP/expected"
+
+	run --separate-stderr m2b -b 38400 --no-current
+	[ "$status" -eq 0 ]
+	fk_wait_for 10 ids_complete
+}
+
 @test "two runs at once: the second exits 12 and says why, the first completes" {
 	fk_start_temsim -a 1 -b 38400 --pace --hours 8 --days 0 --months 0
 	broker
