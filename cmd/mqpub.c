@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@
 #define BACKOFF_MAX_MS 30000
 #define SPOOL_MAX_DEFAULT (64LL << 20)
 #define SPOOL_SLACK 4096		/* segment headers beyond the counted records */
+#define ID_MAX 65535			/* MQTT strings, the client id too */
 
 static const char *const usage_lines[] = {
 	"mqpub -h host [-p port] -t template [-q 0|1|2] [-r] [-i client_id]",
@@ -93,7 +95,8 @@ enum conn { DOWN, PENDING, UP };
 struct pub {
 	const struct opts *o;
 	struct mq_url url;
-	char *password, client_id[32];
+	char *password, id_buf[32];
+	const char *client_id;	/* -i, or the generated default in id_buf */
 	struct mq_topic *topic;
 	struct mq_path *payload;
 	struct mq_ring ring;
@@ -104,6 +107,7 @@ struct pub {
 	enum conn conn;
 	int outage, reported, ever_up, lost, lost_rc, lost_errno, refused, fatal;
 	int publishing, early_mid, backoff_ms;
+	int connect_errno;	/* a TLS connection refused shows only here */
 	char log_err[200];	/* libmosquitto's last error, for TLS failures */
 	long long t_attempt, t_retry, t_tick;
 	/* stdin */
@@ -273,6 +277,12 @@ place(struct pub *p)
 	struct mq_msg *m;
 
 	if (p->spool && !p->stage_checked && p->stage) {
+		/* Waiting would never make room for it. */
+		if (p->stage_bytes + SPOOL_SLACK > (uint64_t)p->o->spool_max) {
+			bad_line(p, "larger than --spool-max");
+			p->full = 0;
+			return 1;
+		}
 		if (!spool_fits(p, p->stage_bytes)) {
 			p->full = 1;
 			return 0;
@@ -628,10 +638,28 @@ new_client(struct pub *p)
 	if (getrlimit(RLIMIT_NOFILE, &old) == -1)
 		return mosquitto_new(p->client_id, true, p);
 	none.rlim_max = old.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &none);
+	if (setrlimit(RLIMIT_NOFILE, &none) == -1)
+		return mosquitto_new(p->client_id, true, p);
 	m = mosquitto_new(p->client_id, true, p);
-	setrlimit(RLIMIT_NOFILE, &old);
+	/* Without descriptors nothing could be spooled: stop while finish() still can. */
+	if (setrlimit(RLIMIT_NOFILE, &old) == -1) {
+		warn("setrlimit");
+		if (!p->fatal)
+			p->fatal = FK_SOFTWARE;
+	}
 	return m;
+}
+
+/* The first TLS file that cannot be read (errno says why), or NULL. */
+static const char *
+unreadable_file(const struct opts *o)
+{
+	const char *files[] = { o->cafile, o->cert, o->key };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i] && access(files[i], R_OK) == -1)
+			return files[i];
+	return NULL;
 }
 
 static void
@@ -642,13 +670,26 @@ conn_start(struct pub *p)
 
 	if ((p->m = new_client(p)) == NULL)
 		errx(FK_SOFTWARE, "out of memory");
-	if (configure(p, p->m, &why) == -1)
-		errx(FK_SOFTWARE, "%s: cannot apply", why);
+	/* libmosquitto opens the TLS files again each time; one may have gone. */
+	if (configure(p, p->m, &why) == -1) {
+		const char *file = unreadable_file(p->o);
+
+		if (file)
+			warn("%s", file);
+		else
+			warnx("%s: cannot apply", why);
+		mosquitto_destroy(p->m);
+		p->m = NULL;
+		if (!p->fatal)
+			p->fatal = file ? FK_NODEV : FK_SOFTWARE;
+		return;
+	}
 	p->lost = p->refused = p->lost_rc = p->lost_errno = 0;
 	p->log_err[0] = '\0';
 	p->t_attempt = fk_now_ms();
 	errno = 0;
 	rc = mosquitto_connect_async(p->m, p->o->host, p->o->port, p->o->keepalive);
+	p->connect_errno = errno;
 	if (rc != MOSQ_ERR_SUCCESS) {
 		char why[300];
 		int e = errno;
@@ -704,9 +745,11 @@ conn_end(struct pub *p)
 	if (p->refused && refusal_final(p, p->refused)) {
 		warnx("%s: %s", host_port(p), why);
 		p->fatal = FK_BROKER;
-		return;
+	} else {
+		retry_later(p, why);
 	}
-	retry_later(p, why);
+	/* Dealt with: run() waits for input and the retry again instead of spinning. */
+	p->lost = p->refused = 0;
 }
 
 static void
@@ -781,6 +824,39 @@ read_broker(struct pub *p)
 	}
 }
 
+/*
+ * libmosquitto takes a TLS handshake on a socket that failed or was closed
+ * for one still under way, and would be polled for it, busily, until the
+ * connect timeout: look at the socket itself.  Why the connection failed
+ * was seen only by the handshake's first write, inside the connect call.
+ */
+static void
+check_handshake(struct pub *p, int fd)
+{
+	char c;
+	ssize_t r;
+	int e;
+
+	if (p->conn != PENDING || !p->o->tls || p->lost)
+		return;
+	r = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	e = r == -1 ? errno : 0;
+	if (r > 0 || e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
+		return;
+	if (r == 0 || e == ENOTCONN || e == EPIPE)
+		switch (p->connect_errno) {
+		case ECONNREFUSED: case ECONNRESET: case ENETUNREACH: case EHOSTUNREACH:
+		case ETIMEDOUT:
+			e = p->connect_errno;
+			break;
+		default:
+			e = 0;
+		}
+	p->lost = 1;
+	p->lost_rc = e ? MOSQ_ERR_ERRNO : MOSQ_ERR_CONN_LOST;
+	p->lost_errno = e;
+}
+
 static void
 wait_io(struct pub *p, int timeout)
 {
@@ -798,6 +874,8 @@ wait_io(struct pub *p, int timeout)
 	}
 	if (poll(pf, (nfds_t)n, timeout) <= 0)
 		return;
+	if (mq >= 0 && (pf[mq].revents & (POLLIN | POLLERR | POLLHUP)))
+		check_handshake(p, pf[mq].fd);
 	if (mq >= 0 && (pf[mq].revents & (POLLIN | POLLERR | POLLHUP)))
 		read_broker(p);
 	if (mq >= 0 && p->m && !p->lost && (pf[mq].revents & POLLOUT)) {
@@ -846,7 +924,7 @@ finish(struct pub *p, int why)
 {
 	const char *dir = p->spool ? mq_spool_dir(p->spool) : NULL;
 	char head[80] = "", fate[300];
-	int saved = 0;
+	int saved = 0, full = why == FK_SPOOLFULL;
 	uint64_t n;
 
 	/* An orderly end, even a signal, is no reason for the broker to send the will. */
@@ -859,21 +937,19 @@ finish(struct pub *p, int why)
 	}
 	n = unacked(p);
 	if (p->spool) {
-		if (why != FK_SPOOLFULL) {
+		if (!full) {
 			p->stopping = 1;
 			feed(p);
 			n = unacked(p);
-			/* Lines already read that no longer fit: say where the input stops. */
-			if (p->full)
-				why = FK_SPOOLFULL;
+			/* Lines already read that no longer fit: said below, the status stays. */
+			full = p->full;
 		}
 		for (const struct mq_msg *m = p->batch; m; m = m->next)
 			n++;
 		p->unsaved += p->stage_bytes;
 		saved = save_ring(p) == 0 &&
 		    save_list(p, &p->batch, &p->batch_tail, &p->batch_bytes) == 0 &&
-		    (why == FK_SPOOLFULL ||
-		    save_list(p, &p->stage, &p->stage_tail, &p->stage_bytes) == 0);
+		    (full || save_list(p, &p->stage, &p->stage_tail, &p->stage_bytes) == 0);
 		if (saved)
 			n = mq_spool_pending(p->spool);
 	}
@@ -884,17 +960,17 @@ finish(struct pub *p, int why)
 		snprintf(fate, sizeof(fate), "kept in spool %s", dir);
 	else
 		snprintf(fate, sizeof(fate), "lost%s", p->spool ? "" : " (no --spool)");
-	if (why == FK_SPOOLFULL)
-		warnx("%s: spool full (limit %lld bytes); input not consumed from line %"
-		    PRIu64, dir, p->o->spool_max, p->lineno);
-	else if (why == FK_TIMEOUT && n)
+	if (why == FK_TIMEOUT && n)
 		warnx("%" PRIu64 " message%s not acknowledged within %g s; %s", n,
 		    n == 1 ? "" : "s", p->o->drain, fate);
-	else if (n)
+	else if (n && why != FK_SPOOLFULL)
 		warnx("%s%" PRIu64 " message%s not acknowledged; %s", head, n,
 		    n == 1 ? "" : "s", fate);
 	else if (why == FK_SIGNAL)
 		warnx("stopped by signal after line %" PRIu64, p->lineno);
+	if (full)
+		warnx("%s: spool full (limit %lld bytes); input not consumed from line %"
+		    PRIu64, dir, p->o->spool_max, p->lineno);
 	if (p->spool && !saved)
 		return FK_IO;
 	if (why == FK_TIMEOUT)
@@ -1058,6 +1134,8 @@ check_opts(struct opts *o, struct pub *p)
 		usage_error("--password-file needs -u");
 	if (o->spool_max && o->spool == NULL)
 		usage_error("--spool-max needs --spool");
+	if (o->client_id && strlen(o->client_id) > ID_MAX)
+		usage_error("-i: longer than 65535 bytes");
 	o->tls |= o->cafile != NULL || o->cert != NULL;
 	if (o->insecure && !o->tls)
 		usage_error("--insecure needs TLS (--tls, --cafile or mqtts://)");
@@ -1111,21 +1189,25 @@ open_all(struct pub *p, const struct opts *o)
 	if (o->payload && (p->payload = mq_path_new(o->payload, strlen(o->payload),
 	    msg, sizeof(msg))) == NULL)
 		errx(FK_USAGE, "--payload: %s", msg);
-	const char *files[] = { o->cafile, o->cert, o->key };
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (files[i] && access(files[i], R_OK) == -1)
-			err(FK_NODEV, "%s", files[i]);
+	if ((why = unreadable_file(o)) != NULL)
+		err(FK_NODEV, "%s", why);
+	if (o->client_id) {
+		p->client_id = o->client_id;
+	} else {
+		snprintf(p->id_buf, sizeof(p->id_buf), "mqpub-%x-%lx",
+		    (unsigned)getpid(), (unsigned long)random() & 0xffffff);
+		p->client_id = p->id_buf;
+	}
 	mosquitto_lib_init();
-	p->m = mosquitto_new(NULL, true, p);
-	if (p->m == NULL || configure(p, p->m, &why) == -1)
-		errx(FK_USAGE, "%s: not accepted by libmosquitto", why ? why : "options");
+	/* Made once now, so what libmosquitto rejects is a usage error, not a failed run. */
+	if ((p->m = mosquitto_new(p->client_id, true, p)) == NULL && errno != ENOMEM)
+		errx(FK_USAGE, "-i: not accepted by libmosquitto (empty or not UTF-8)");
+	if (p->m == NULL)
+		errx(FK_SOFTWARE, "out of memory");
+	if (configure(p, p->m, &why) == -1)
+		errx(FK_USAGE, "%s: not accepted by libmosquitto", why);
 	mosquitto_destroy(p->m);
 	p->m = NULL;
-	if (o->client_id)
-		snprintf(p->client_id, sizeof(p->client_id), "%s", o->client_id);
-	else
-		snprintf(p->client_id, sizeof(p->client_id), "mqpub-%x-%lx",
-		    (unsigned)getpid(), (unsigned long)random() & 0xffffff);
 	if (o->spool && (p->spool = mq_spool_open(o->spool, &status, msg, sizeof(msg))) == NULL)
 		errx(status, "%s: %s", o->spool, msg);
 	p->next_seq = p->spool ? mq_spool_next_seq(p->spool) : 0;

@@ -484,6 +484,25 @@ mq_spool_add(struct mq_spool *sp, const struct mq_rec *r)
 	return 0;
 }
 
+/*
+ * A segment's records, all of them sound: only then can newer ones join it,
+ * or a damaged record would take them down with it when it is read.
+ */
+static int
+records_intact(const unsigned char *b, size_t len, uint32_t count)
+{
+	struct mq_rec r;
+	size_t off = 0;
+
+	for (uint32_t i = 0; i < count; i++) {
+		long n = mq_rec_decode(b + off, len - off, &r);
+		if (n <= 0)
+			return 0;
+		off += (size_t)n;
+	}
+	return off == len;
+}
+
 int
 mq_spool_commit(struct mq_spool *sp, int loaded, uint64_t *segkey, char *err,
     size_t errlen)
@@ -504,7 +523,8 @@ mq_spool_commit(struct mq_spool *sp, int loaded, uint64_t *segkey, char *err,
 		prev_len = old->size - MQ_SEG_HDR;
 		if ((prev = malloc(prev_len ? prev_len : 1)) != NULL &&
 		    (fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC)) != -1 &&
-		    read_all(fd, prev, prev_len, MQ_SEG_HDR) == 0) {
+		    read_all(fd, prev, prev_len, MQ_SEG_HDR) == 0 &&
+		    records_intact(prev, prev_len, old->count)) {
 			s.key = old->key;
 			s.count += old->count;
 		} else {
@@ -535,7 +555,11 @@ mq_spool_commit(struct mq_spool *sp, int loaded, uint64_t *segkey, char *err,
 		snprintf(err, errlen, "%s/%s: %s", sp->dir, name, strerror(errno));
 		goto out;
 	}
-	fsync(sp->dirfd);
+	/* Renamed but perhaps not durable: the caller keeps the messages and says so. */
+	if (fsync(sp->dirfd) == -1) {
+		snprintf(err, errlen, "%s: %s", sp->dir, strerror(errno));
+		goto out;
+	}
 	s.size = sizeof(hdr) + prev_len + sp->wlen;
 	if (prev) {
 		sp->bytes += s.size - old->size;

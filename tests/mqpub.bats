@@ -177,3 +177,24 @@ heat/will gone' ]
 	[ "$status" -eq 6 ]
 	[ "$stderr" = "mqpub: $FK_TMP/none.pem: No such file or directory" ]
 }
+
+@test "-i: a long client id is used whole; one MQTT cannot carry is a usage error" {
+	id=fieldkit-gateway-0042-heat-meters-site-7
+	[ "${#id}" -eq 40 ]
+	echo '{"serial":5}' > "$FK_TMP/in"
+	run --separate-stderr pub -i "$id" -t 'heat/{serial}' < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 1
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'heat/5 {"serial":5}' ]
+	grep -q "New client connected from 127.0.0.1:[0-9]* as $id (" \
+		"$FK_TMP/mosquitto.$FK_BROKER_PORT.log"
+	run --separate-stderr pub -i "$(head -c 65536 /dev/zero | tr '\0' i)" -t x < /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = 'mqpub: -i: longer than 65535 bytes' ]
+	[[ "$stderr" == *$'\nusage: mqpub -h host'* ]]
+	run --separate-stderr pub -i '' -t x < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: -i: not accepted by libmosquitto (empty or not UTF-8)' ]
+}

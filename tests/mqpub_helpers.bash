@@ -99,3 +99,11 @@ mq_proxy_kill() {
 	kill -- -"$MQ_PROXY_PID" 2>/dev/null
 	fk_wait_gone "$MQ_PROXY_PID" 5
 }
+
+# mq_cpu_ticks PID: the CPU time PID has used so far, user + system, in clock ticks.
+mq_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# mq_read_whole PID FILE: PID has read FILE, its standard input, to the end.
+mq_read_whole() {
+	[ "$(awk '$1 == "pos:" { print $2 }' "/proc/$1/fdinfo/0")" -eq "$(stat -c %s "$2")" ]
+}

@@ -195,3 +195,104 @@ for i in range(400000):
 	[ "$status" -eq 12 ]
 	[ "$stderr" = "mqpub: $FK_TMP/spool: in use by another mqpub" ]
 }
+
+@test "a path that closes each connection at once: mqpub backs off without spinning" {
+	# A TCP proxy whose broker is down accepts each connection and closes it at once.
+	FK_BROKER_PORT=$(fk_free_port)
+	proxy=$(fk_free_port)
+	mq_proxy "$proxy"
+	mkfifo "$FK_TMP/fifo"
+	mq_bg "$FK_TMP/fifo" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$proxy" -q 1 -t cpu/x \
+		--drain-timeout 1
+	pid=$FK_LAST_PID
+	exec 7> "$FK_TMP/fifo"
+	echo '{"n":1}' >&7
+	fk_wait_for 10 grep -q retrying "$FK_TMP/err"
+	t0=$(mq_cpu_ticks "$pid")
+	sleep 3		# no wait for an event: the span the CPU time is measured over
+	t1=$(mq_cpu_ticks "$pid")
+	# Spinning takes all 300 ticks of those 3 s; waiting for the next attempt next to none.
+	[ $((t1 - t0)) -lt 30 ]
+	# Input is still read meanwhile.
+	echo '{"n":2}' >&7
+	exec 7>&-
+	fk_wait_gone "$pid" 10
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 4 ]
+	[ "$(cat "$FK_TMP/err")" = "mqpub: 127.0.0.1:$proxy: connection lost; retrying
+mqpub: 2 messages not acknowledged within 1 s; lost (no --spool)" ]
+}
+
+@test "new input never joins an older damaged segment: it arrives, the damage is reported" {
+	port=$(fk_free_port)
+	mq_lines 10 "$FK_TMP/in1"
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'dm/{serial}' \
+		--spool "$FK_TMP/spool" --drain-timeout 0.2 < "$FK_TMP/in1"
+	[ "$status" -eq 9 ]
+	seg=$(ls "$FK_TMP"/spool/*.seg)
+	[ "$seg" = "$FK_TMP/spool/0000000000000000.seg" ]
+	# One byte of the last record flipped, as a failing flash sector would.
+	printf X | dd of="$seg" bs=1 seek=$(($(stat -c %s "$seg") - 5)) conv=notrunc status=none
+	mq_lines 20 "$FK_TMP/in2" 10
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'dm/{serial}' \
+		--spool "$FK_TMP/spool" --drain-timeout 0.2 < "$FK_TMP/in2"
+	[ "$status" -eq 9 ]
+	FK_BROKER_PORT_WANT=$port fk_start_broker
+	mq_sub "$FK_TMP/sub" 'dm/#'
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'dm/{serial}' \
+		--spool "$FK_TMP/spool" < /dev/null
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mqpub: $seg: record 10 damaged; 1 records dropped" ]
+	fk_wait_for 20 mq_count_ge "$FK_TMP/sub" 29
+	mq_got "$FK_TMP/sub" | head -n 9 > "$FK_TMP/first"
+	mq_got "$FK_TMP/sub" | tail -n +10 > "$FK_TMP/then"
+	mq_seq_check "$FK_TMP/first" 0 8
+	mq_seq_check "$FK_TMP/then" 10 29
+}
+
+@test "a line larger than --spool-max is reported and skipped, not waited for" {
+	fk_start_broker
+	mq_sub "$FK_TMP/sub" 'huge/#'
+	python3 -c 'import json; print(json.dumps({"serial": 1, "pad": "x" * 62000}))' > "$FK_TMP/in"
+	echo '{"serial":2}' >> "$FK_TMP/in"
+	run --separate-stderr timeout 20 mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 \
+		-t 'huge/{serial}' --spool "$FK_TMP/spool" --spool-max 65536 --drain-timeout 10 \
+		< "$FK_TMP/in"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'mqpub: line 1: larger than --spool-max' ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 1
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'huge/2 {"serial":2}' ]
+}
+
+@test "SIGTERM while the spool is full and the broker hangs: exit 15, and where input stops" {
+	fk_start_broker
+	# Stopped, it still completes TCP handshakes but never answers: connected, no CONNACK.
+	kill -STOP "$FK_BROKER_PID"
+	mq_lines 2000 "$FK_TMP/in"
+	mq_bg "$FK_TMP/in" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 \
+		-t 'hang/{serial}' --spool "$FK_TMP/spool" --spool-max 65536
+	pid=$FK_LAST_PID
+	fk_wait_for 10 mq_read_whole "$pid" "$FK_TMP/in"
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	kill -CONT "$FK_BROKER_PID"
+	[ "$rc" -eq 15 ]
+	err=$(cat "$FK_TMP/err")
+	[[ "$err" =~ ^"mqpub: stopped by signal after line "([0-9]+)"; "([0-9]+)" messages not acknowledged; kept in spool $FK_TMP/spool
+mqpub: $FK_TMP/spool: spool full (limit 65536 bytes); input not consumed from line "([0-9]+)$ ]]
+	line=${BASH_REMATCH[1]}
+	kept=${BASH_REMATCH[2]}
+	[ "${BASH_REMATCH[3]}" -eq "$line" ] && [ "$kept" -eq $((line - 1)) ]
+	[ "$line" -gt 100 ] && [ "$line" -lt 2000 ]
+	# What was kept is delivered by the next run.
+	mq_sub "$FK_TMP/sub" 'hang/#'
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 -t 'hang/{serial}' \
+		--spool "$FK_TMP/spool" < /dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 20 mq_count_ge "$FK_TMP/sub" "$kept"
+	mq_seq_check "$FK_TMP/sub" 0 $((kept - 1))
+}

@@ -90,3 +90,55 @@ mqpub: 1 message not acknowledged; kept in spool $FK_TMP/spool" ]
 	[[ "$stderr" == "mqpub: 127.0.0.1:$FK_BROKER_PORT: TLS: OpenSSL Error"*"certificate verify failed; retrying
 mqpub: 1 message not acknowledged within 1 s; lost (no --spool)" ]]
 }
+
+@test "a TLS file gone before a reconnection: the run ends, what it read is in the spool" {
+	cp "$FK_TMP/tls/ca.pem" "$FK_TMP/ca.pem"
+	port=$(fk_free_port)
+	mq_lines 3 "$FK_TMP/in"
+	mq_bg "$FK_TMP/in" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$port" --cafile "$FK_TMP/ca.pem" \
+		-q 1 -t 'tls/{serial}' --spool "$FK_TMP/spool" --drain-timeout 60
+	pid=$FK_LAST_PID
+	fk_wait_for 10 grep -q retrying "$FK_TMP/err"
+	fk_wait_for 10 mq_read_whole "$pid" "$FK_TMP/in"
+	rm "$FK_TMP/ca.pem"
+	# The next attempt, within a few seconds of backoff, finds it gone.
+	fk_wait_gone "$pid" 10
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 6 ]
+	[ "$(cat "$FK_TMP/err")" = "mqpub: 127.0.0.1:$port: Connection refused; retrying
+mqpub: $FK_TMP/ca.pem: No such file or directory
+mqpub: 3 messages not acknowledged; kept in spool $FK_TMP/spool" ]
+	# Nothing was lost: the next run delivers it.
+	mq_sub "$FK_TMP/sub" 'tls/#'
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" --cafile "$FK_TMP/tls/ca.pem" \
+		-u meter --password-file "$FK_TMP/pw" -q 1 -t 'tls/{serial}' --spool "$FK_TMP/spool" \
+		< /dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 20 mq_count_ge "$FK_TMP/sub" 3
+	mq_seq_check "$FK_TMP/sub" 0 2
+}
+
+@test "TLS to a port nobody listens on: refused is reported at once, retried without spinning" {
+	port=$(fk_free_port)
+	mkfifo "$FK_TMP/fifo"
+	mq_bg "$FK_TMP/fifo" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$port" \
+		--cafile "$FK_TMP/tls/ca.pem" -q 1 -t tls/x --drain-timeout 1
+	pid=$FK_LAST_PID
+	exec 7> "$FK_TMP/fifo"
+	echo '{"n":1}' >&7
+	# Far sooner than the 20 s connect timeout.
+	fk_wait_for 5 grep -q retrying "$FK_TMP/err"
+	t0=$(mq_cpu_ticks "$pid")
+	sleep 2		# no wait for an event: the span the CPU time is measured over
+	t1=$(mq_cpu_ticks "$pid")
+	[ $((t1 - t0)) -lt 20 ]
+	exec 7>&-
+	fk_wait_gone "$pid" 10
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 4 ]
+	[ "$(cat "$FK_TMP/err")" = "mqpub: 127.0.0.1:$port: Connection refused; retrying
+mqpub: 1 message not acknowledged within 1 s; lost (no --spool)" ]
+}

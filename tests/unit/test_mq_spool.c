@@ -170,6 +170,37 @@ main(void)
 	CHECK_INT(files(".seg"), 0);
 	mq_spool_close(sp);
 
+	/* New records do not join a segment holding a damaged one: they would be lost with it. */
+	sp = mq_spool_open(dir, &status, err, sizeof(err));
+	CHECK(sp != NULL);
+	add(sp, 30, "one");
+	add(sp, 31, "two");
+	CHECK_INT(mq_spool_commit(sp, 0, &seg, err, sizeof(err)), 0);
+	CHECK_INT(seg, 30);
+	mq_spool_close(sp);
+	snprintf(path, sizeof(path), "%s/000000000000001e.seg", dir);
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0);
+	CHECK_INT(pwrite(fd, "X", 1, MQ_SEG_HDR + mq_rec_size(3, 3) + MQ_REC_HDR + 12), 1);
+	close(fd);
+	sp = mq_spool_open(dir, &status, err, sizeof(err));
+	CHECK(sp != NULL);
+	add(sp, 32, "three");
+	CHECK_INT(mq_spool_commit(sp, 0, &seg, err, sizeof(err)), 0);
+	CHECK_INT(seg, 32);
+	CHECK_INT(files(".seg"), 2);
+	CHECK_INT(mq_spool_pending(sp), 3);
+	CHECK_STR(next(sp, &seg), "30:one");
+	CHECK_STR(next(sp, &seg), "error");
+	CHECK(strstr(err, "/000000000000001e.seg: record 2 damaged; 1 records dropped") != NULL);
+	CHECK_STR(next(sp, &seg), "32:three");
+	CHECK_STR(next(sp, &seg), "none");
+	mq_spool_acked(sp, 30);
+	mq_spool_acked(sp, 32);
+	CHECK_INT(mq_spool_pending(sp), 0);
+	CHECK_INT(files(".seg"), 0);
+	mq_spool_close(sp);
+
 	/* Not a directory we can use. */
 	sp = mq_spool_open("/proc/version/x", &status, err, sizeof(err));
 	CHECK(sp == NULL);
