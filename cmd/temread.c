@@ -12,6 +12,7 @@
 #include "jsonl.h"
 #include "num_parse.h"
 #include "ser_port.h"
+#include "tem_json.h"
 #include "tem_link.h"
 #include "tem_map.h"
 #include "tem_opt.h"
@@ -68,48 +69,23 @@ parse_opts(int argc, char **argv, struct opts *o)
 		o->addr[o->naddr++] = 1;
 }
 
-/* Channel numbers of a bit mask (unless chname is NULL), and the values of those channels. */
-static void
-add_channels(cJSON *obj, const char *chname, const char *name, uint8_t mask,
-    const float *v, int nch, int digits)
-{
-	cJSON *ch = chname ? cJSON_AddArrayToObject(obj, chname) : NULL;
-	cJSON *val = cJSON_AddArrayToObject(obj, name);
-
-	for (int i = 0; i < 8; i++) {
-		if (!(mask & (1 << i)))
-			continue;
-		if (ch)
-			cJSON_AddItemToArray(ch, cJSON_CreateNumber(i + 1));
-		/* jsonl_add_num() does the rounding (and null for NaN) on objects only. */
-		cJSON *tmp = cJSON_CreateObject();
-		jsonl_add_num(tmp, "v", i < nch ? v[i] : NAN, digits);
-		cJSON_AddItemToArray(val, cJSON_DetachItemFromObject(tmp, "v"));
-		cJSON_Delete(tmp);
-	}
-}
-
 static cJSON *
 system_json(const struct tem_reading *r, int i)
 {
 	const struct tem_system *s = &r->sys[i];
-	const char *type = tem_sys_type_name(s->type);
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(o, "n", i + 1);
-	if (type)
-		cJSON_AddStringToObject(o, "type", type);
-	else
-		cJSON_AddNullToObject(o, "type");
+	tem_json_type(o, s->type);
 	cJSON_AddNumberToObject(o, "type_code", s->type);
 	cJSON_AddNumberToObject(o, "comma", s->comma);
 	jsonl_add_num(o, "energy_mwh", s->energy_mwh, tem_scale_digits(tem_kq(s->comma)));
 	jsonl_add_num(o, "mass_t", s->mass_t, tem_scale_digits(tem_kv(s->comma)));
 	jsonl_add_num(o, "volume_m3", s->volume_m3, tem_scale_digits(tem_kv(s->comma)));
-	add_channels(o, "t_ch", "t_c", s->t_mask, r->t_c, TEM_T_CH, 2);
-	add_channels(o, "p_ch", "p_mpa", s->p_mask, r->p_mpa, TEM_T_CH, 3);
-	add_channels(o, "flow_ch", "flow_m3h", s->g_mask, r->flow_m3h, TEM_G_ALL, 3);
-	add_channels(o, NULL, "flow_th", s->g_mask, r->flow_th, TEM_G_ALL, 3);
+	tem_json_channels(o, "t_ch", "t_c", s->t_mask, r->t_c, TEM_T_CH, 2);
+	tem_json_channels(o, "p_ch", "p_mpa", s->p_mask, r->p_mpa, TEM_T_CH, 3);
+	tem_json_channels(o, "flow_ch", "flow_m3h", s->g_mask, r->flow_m3h, TEM_G_ALL, 3);
+	tem_json_channels(o, NULL, "flow_th", s->g_mask, r->flow_th, TEM_G_ALL, 3);
 	cJSON_AddNumberToObject(o, "time_ok_s", s->time_ok_s);
 	cJSON_AddNumberToObject(o, "time_flow_low_s", s->time_e_s[0]);
 	cJSON_AddNumberToObject(o, "time_flow_high_s", s->time_e_s[1]);

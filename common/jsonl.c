@@ -53,13 +53,21 @@ jsonl_utc_ms(char *buf, size_t len, const struct timespec *ts)
 }
 
 cJSON *
-jsonl_add_num(cJSON *obj, const char *name, double v, int digits)
+jsonl_num(double v, int digits)
 {
 	double p = pow(10, digits);
 
-	if (isfinite(v))
-		v = round(v * p) / p;
-	else
-		return cJSON_AddNullToObject(obj, name);
-	return cJSON_AddNumberToObject(obj, name, v);
+	return isfinite(v) ? cJSON_CreateNumber(round(v * p) / p) : cJSON_CreateNull();
+}
+
+cJSON *
+jsonl_add_num(cJSON *obj, const char *name, double v, int digits)
+{
+	cJSON *n = jsonl_num(v, digits);
+
+	if (n && !cJSON_AddItemToObject(obj, name, n)) {
+		cJSON_Delete(n);
+		return NULL;
+	}
+	return n;
 }

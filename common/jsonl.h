@@ -21,7 +21,9 @@ char *jsonl_utc(char *buf, size_t len, time_t t);
 /* Same, with milliseconds, from a timespec. */
 char *jsonl_utc_ms(char *buf, size_t len, const struct timespec *ts);
 
-/* Add a number rounded to `digits` decimals so floats print without noise. */
+/* A number rounded to `digits` decimals so floats print without noise; null if not finite. */
+cJSON *jsonl_num(double v, int digits);
+/* The same, added to obj as name. */
 cJSON *jsonl_add_num(cJSON *obj, const char *name, double v, int digits);
 
 #endif

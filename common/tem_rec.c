@@ -5,6 +5,7 @@
 #include "jsonl.h"
 #include "tem_bytes.h"
 #include "tem_frame.h"
+#include "tem_json.h"
 #include "tem_map.h"
 #include "tem_rec.h"
 
@@ -135,15 +136,6 @@ tem_rec_locate(uint16_t flash_type, uint32_t at, enum tem_kind *k, unsigned *slo
 	return -1;
 }
 
-/* An array element rounded like jsonl_add_num(), so floats print without noise. */
-static cJSON *
-num_item(double v, int digits)
-{
-	double p = pow(10, digits);
-
-	return isfinite(v) ? cJSON_CreateNumber(round(v * p) / p) : cJSON_CreateNull();
-}
-
 /* An integrator of system i, with temread's number of decimals for its scale. */
 static void
 integ(cJSON *o, const char *name, const uint8_t *rec, int whole_off, int frac_off,
@@ -153,20 +145,16 @@ integ(cJSON *o, const char *name, const uint8_t *rec, int whole_off, int frac_of
 	    tem_f32(rec + frac_off + 4 * i), k), tem_scale_digits(k));
 }
 
-/* The channels of a mask and their values (null past the record's nch), as temread shows them. */
+/* The record's channel values (big-endian floats at p) through the builder temread uses. */
 static void
 channels(cJSON *o, const char *chname, const char *name, uint8_t mask,
     const uint8_t *p, int nch, int digits)
 {
-	cJSON *ch = cJSON_AddArrayToObject(o, chname), *v = cJSON_AddArrayToObject(o, name);
+	float v[8];
 
-	for (int i = 0; i < 8; i++) {
-		if (!(mask & (1u << i)))
-			continue;
-		cJSON_AddItemToArray(ch, cJSON_CreateNumber(i + 1));
-		cJSON_AddItemToArray(v, i < nch ? num_item(tem_f32(p + 4 * i), digits) :
-		    cJSON_CreateNull());
-	}
+	for (int i = 0; i < nch; i++)
+		v[i] = tem_f32(p + 4 * i);
+	tem_json_channels(o, chname, name, mask, v, nch, digits);
 }
 
 static cJSON *
@@ -174,13 +162,9 @@ system_json(const uint8_t *rec, const struct tem_meter *m, int i)
 {
 	cJSON *o = cJSON_CreateObject(), *errs;
 	uint8_t comma = rec[TEM_R_COMMA + i], e = rec[TEM_R_ERROR + i];
-	const char *type = tem_sys_type_name(m->system_t[i]);
 
 	cJSON_AddNumberToObject(o, "n", i + 1);
-	if (type)
-		cJSON_AddStringToObject(o, "type", type);
-	else
-		cJSON_AddNullToObject(o, "type");
+	tem_json_type(o, m->system_t[i]);
 	cJSON_AddNumberToObject(o, "comma", comma);
 	integ(o, "energy_mwh", rec, TEM_R_ENERGY, TEM_R_LENERGY, i, tem_kq(comma));
 	integ(o, "mass_t", rec, TEM_R_MASS, TEM_R_LMASS, i, tem_kv(comma));
@@ -233,7 +217,7 @@ tem_rec_json(const uint8_t *rec, const struct tem_meter *m, enum tem_kind k,
 		cJSON_AddItemToArray(sys, system_json(rec, m, (int)i));
 	vx = cJSON_AddArrayToObject(o, "volume_extra_m3");
 	for (int i = 0; i < 2; i++)
-		cJSON_AddItemToArray(vx, num_item((double)tem_f32(rec + TEM_R_VOLDOP_H + 4 * i) +
+		cJSON_AddItemToArray(vx, jsonl_num((double)tem_f32(rec + TEM_R_VOLDOP_H + 4 * i) +
 		    (double)tem_f32(rec + TEM_R_VOLDOP_L + 4 * i), 6));
 	return o;
 }
