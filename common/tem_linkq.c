@@ -89,13 +89,21 @@ tem_linkq_answer(struct tem_linkq *q, const struct tem_frame *f, const uint8_t *
 		return -1;
 	mine = same(q->e[i].req, q->e[i].len, req, len);
 	/*
-	 * In order, so everything before entry i is settled.  Which copy of
-	 * entry i answered is unknown: one fewer stays pending (the others
-	 * may still answer; keeping them is the safe side).
+	 * A meter answers in order, so its requests before entry i are
+	 * settled; other meters on the bus keep their own pace.  Which copy of
+	 * entry i answered is unknown: one fewer stays pending (the others may
+	 * still answer; keeping them is the safe side).
 	 */
-	if (--q->e[i].copies == 0)
-		i++;
-	memmove(&q->e[0], &q->e[i], (q->n - i) * sizeof(q->e[0]));
-	q->n -= i;
+	unsigned keep = 0;
+	for (unsigned j = 0; j < q->n; j++) {
+		if (j < i && q->e[j].req[1] == f->addr)
+			continue;
+		if (j == i && --q->e[j].copies == 0)
+			continue;
+		if (keep != j)
+			q->e[keep] = q->e[j];
+		keep++;
+	}
+	q->n = keep;
 	return mine;
 }

@@ -3,10 +3,11 @@
  * belong to.  Pure.
  *
  * A TEM-106 answer names its meter, CGRP, CMD and length, not the address it
- * was read from: two reads of the same length look alike.  The line keeps
- * order (a meter or gateway answers requests in the order it heard them, at
- * most once each, possibly late or not at all), so an answer settles every
- * request sent before the one it answers.  The queue keeps the requests not
+ * was read from: two reads of the same length look alike.  A meter (or a
+ * gateway) answers the requests to it in the order it heard them, at most
+ * once each, possibly late or not at all; so an answer settles every request
+ * to that meter sent before the one it answers.  Meters on one bus keep no
+ * order among each other.  The queue keeps the requests not
  * settled yet and lets a request be sent only when no unsettled request of
  * the same answer shape asks for something else; so every answer of a shape
  * is, whatever its delay, the answer to the one content pending for it.

@@ -49,7 +49,14 @@ test_late_twin(void)
 	f = answer_to(b, bl);
 	CHECK_INT(tem_linkq_answer(&q, &f, a, al), -1);	/* nobody asked meter 2 */
 	CHECK_INT(tem_linkq_sent(&q, b, bl), 0);
-	CHECK_INT(tem_linkq_answer(&q, &f, b, bl), 1);	/* settles a too: it came first */
+	CHECK_INT(tem_linkq_answer(&q, &f, b, bl), 1);
+	CHECK_INT(q.n, 1);	/* meter 1 keeps its own pace: a may still answer */
+	CHECK_INT(tem_linkq_may_send(&q, b, bl), 1);
+	CHECK_INT(tem_linkq_read(&q, 1, TEM_CMD_RAM, 0x0040, 64, b, &bl), 63);
+	/* Meter 1's later answer settles its earlier requests. */
+	CHECK_INT(tem_linkq_sent(&q, b, bl), 0);
+	f = answer_to(b, bl);
+	CHECK_INT(tem_linkq_answer(&q, &f, b, bl), 1);
 	CHECK_INT(q.n, 0);
 }
 
@@ -86,21 +93,23 @@ rnd(unsigned n)
 }
 
 /*
- * The link against every kind of in-order line, at random: a gateway that
- * keeps the requests it heard and answers them in turn, any time later, or
- * loses them.  Reads of few lengths make look-alike answers common.  An
- * accepted answer must always be to a request with the same bytes.
+ * The link against every kind of line, at random: two meters (or a gateway)
+ * that keep the requests they heard and answer them in turn, any time
+ * later, or lose them; the two meters keep no order among each other.
+ * Reads of few lengths make look-alike answers common.  An accepted answer
+ * must always be to a request with the same bytes.
  */
 static void
 test_gateway(void)
 {
 	static uint8_t heard[4096][TEM_MAXFRAME];
 	static size_t heard_len[4096];
+	static int done[4096];
 	unsigned accepted = 0, stale = 0, wrong = 0, blocked = 0;
 
 	for (int run = 0; run < 3000; run++) {
 		struct tem_linkq q;
-		unsigned head = 0, tail = 0;
+		unsigned tail = 0;
 
 		tem_linkq_init(&q);
 		for (int read = 0; read < 12; read++) {
@@ -118,10 +127,16 @@ test_gateway(void)
 				if (tem_linkq_sent(&q, req, rl) != 0 || tail == 4096)
 					break;
 				memcpy(heard[tail], req, rl);
+				done[tail] = 0;
 				heard_len[tail++] = rl;
-				/* This attempt's wait: the gateway answers or loses some. */
-				for (unsigned ev = rnd(4); ev > 0 && head < tail && !got; ev--) {
-					unsigned h = head++;
+				/* This attempt's wait: a meter answers or loses its oldest. */
+				for (unsigned ev = rnd(4); ev > 0 && !got; ev--) {
+					unsigned h = 0, a = 1 + rnd(2);
+					while (h < tail && (done[h] || heard[h][1] != a))
+						h++;
+					if (h == tail)
+						continue;
+					done[h] = 1;
 					if (rnd(4) == 0)
 						continue;	/* lost */
 					struct tem_frame f = answer_to(heard[h], heard_len[h]);
