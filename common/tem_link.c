@@ -41,7 +41,7 @@ struct rx {
 	size_t have;
 	unsigned long got, echo_bytes, late_bytes;
 	struct tem_scan_stats st;
-	int late, foreign, mine;	/* answers to earlier requests, to nobody's, to ours */
+	int late, foreign, mine;	/* answers to earlier requests, to no request of ours, to req */
 	size_t broken;			/* bytes of the longest answer cut by a gap */
 	long long last_ms;		/* when the last byte came */
 };
@@ -211,6 +211,11 @@ attempt(struct tem_link *l, const uint8_t *req, size_t reqlen, uint8_t *out,
 		return TEM_EPROTO;
 	}
 	unsigned long other = rx.got - rx.echo_bytes - rx.late_bytes;
+	if (other == 0 && rx.late + rx.foreign > 0) {
+		snprintf(l->why, sizeof(l->why), "no answer (%d to other requests)",
+		    rx.late + rx.foreign);
+		return TEM_ENOANSWER;
+	}
 	if (other == 0) {
 		snprintf(l->why, sizeof(l->why), "no answer");
 		return TEM_ENOANSWER;

@@ -99,11 +99,11 @@ $(meter 2)" ]
 @test "--timeout bounds the wait for a silent meter" {
 	fk_start_temsim --silent 1
 	start=$(date +%s%N)
-	run --separate-stderr temread -d "$FK_TTY" --timeout 100 --retries 2
+	run --separate-stderr temread -d "$FK_TTY" --timeout 100 --retries 3
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$status" -eq 4 ]
-	# two 100 ms waits; the default would take 2 s
-	[ "$ms" -lt 1500 ]
+	# three 100 ms waits and two 0.5 s drains (1.3 s); the default 1 s would take 4 s
+	[ "$ms" -lt 2800 ]
 }
 
 @test "checksum errors on every try: status 5" {
