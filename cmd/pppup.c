@@ -19,6 +19,7 @@
 
 #include "at_io.h"
 #include "at_result.h"
+#include "chat_io.h"
 #include "fk_cli.h"
 #include "fk_exit.h"
 #include "jsonl.h"
@@ -443,7 +444,7 @@ step_event(const struct attempt *a, const char *port, const char *step, const ch
 		cJSON_AddNullToObject(e, "result");
 		cJSON_AddStringToObject(e, "error", why);
 	}
-	if (r->err >= 0)
+	if (io == AT_IO_DONE && r->kind == AT_CME_ERROR && r->err >= 0)
 		cJSON_AddNumberToObject(e, "cme_error", r->err);
 	cJSON_AddNumberToObject(e, "elapsed_ms", (double)r->elapsed_ms);
 	if (p->fact == PPP_FACT_SIM)
@@ -779,8 +780,10 @@ down_event(const struct attempt *a)
 static int
 finish(const struct attempt *a)
 {
+	char sig[32];
+
 	if (a->cause.status == FK_SIGNAL && stop_sig > 0 && stop_sig != SIGPIPE)
-		warnx("stopped by SIG%s", sigabbrev_np(stop_sig));
+		warnx("stopped by %s", chat_signame(stop_sig, sig, sizeof(sig)));
 	else if (a->cause.status != FK_OK)
 		warnx("%s: %s", a->where ? a->where : "pppd",
 		    a->log.message[0] ? a->log.message : a->cause.reason);

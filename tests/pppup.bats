@@ -279,6 +279,24 @@ usage_error() {
 	[ "$(events give_up .failures)" = 2 ]
 }
 
+@test "registration: a URC just before the answer is not taken for it, either way round" {
+	# A URC right before the answer is, on the wire, just an earlier line of the answer.
+	modem m --answer 'AT+CGREG?=+CGREG: 1\n+CGREG: 0,2'
+	run --separate-stderr pppup -d "$FK_TMP/m" --apn internet --reg-timeout 2
+	[ "$status" -eq 3 ]
+	[ "$(events down .reason)" = registration_timeout ]
+	[ "$(events step .reg_state | grep -v null | sort -u)" = searching ]
+	[ "$(events dialing | wc -l)" -eq 0 ]
+	run grep -c '^AT+CSQ' "$FK_TMP/m.log"
+	[ "$output" = 0 ]
+	modem r --answer 'AT+CGREG?=+CGREG: 2\n+CGREG: 0,1'
+	run --separate-stderr pppup -d "$FK_TMP/r" --apn internet --reg-timeout 2
+	[ "$(events step .reg_state | grep -v null)" = registered_home ]
+	[ "$(events step .response | jq -c . | sed -n 4p)" = '["+CGREG: 0,1"]' ]
+	[ "$(grep -c '^AT+CGREG?' "$FK_TMP/r.log")" -eq 1 ]
+	[ "$(grep -c '^AT+CSQ' "$FK_TMP/r.log")" -eq 1 ]
+}
+
 @test "registration denied by the network: status 13" {
 	modem m --answer 'AT+CGREG?=+CGREG: 0,3'
 	run --separate-stderr pppup -d "$FK_TMP/m" --apn internet
@@ -293,6 +311,8 @@ usage_error() {
 	[ "$stderr" = "pppup: $FK_TMP/m: AT: no answer" ]
 	[ "$(events step .command | tr '\n' ' ')" = 'AT AT AT ' ]
 	[ "$(events step .error | sort -u)" = "no answer" ]
+	# No +CME ERROR came, so no number for one.
+	[ "$(events step 'has("cme_error")' | sort -u)" = false ]
 	[ "$(events down .reason)" = modem_silent ]
 	[ "$(grep -c '^AT$' "$FK_TMP/m.log")" -eq 3 ]
 }
