@@ -632,6 +632,9 @@ open_outputs(struct cli *c)
 		warn("%s", c->report_path);
 		return CHAT_EPARAM;
 	}
+	/* chat(8) -v marks its own stretch of a shared report file. */
+	if (c->report && c->verbose)
+		fprintf(c->report, "Opening \"%s\"...\n", c->report_path);
 	return 0;
 }
 
@@ -641,6 +644,8 @@ close_all(struct cli *c)
 	close_modem(c);
 	if (c->json && c->json != stdout)
 		fclose(c->json);
+	if (c->report && c->verbose)
+		fprintf(c->report, "Closing \"%s\".\n", c->report_path);
 	if (c->report)
 		fclose(c->report);
 	chat_words_free(&c->words);

@@ -117,7 +117,7 @@ usage_error() {
 	[ "$status" -eq 0 ]
 	[ "$(pppd_words | head -n 1)" = "$FK_TMP/mypppd" ]
 	[ "$(pppd_words | tail -n 3 | tr '\n' ' ')" = "debug lcp-echo-interval 2 " ]
-	[[ "$(pppd_words | tr '\n' ' ')" == *"'ATD*99***1#' CONNECT debug"* ]]
+	[[ "$(pppd_words | tr '\n' ' ')" == *"'ATD*99***1#' CONNECT lock debug"* ]]
 	[ "$(print_rec at | jq -r '.at[-1]')" = 'AT+CGDCONT=1,"IP","iot.example"' ]
 }
 
@@ -150,6 +150,13 @@ usage_error() {
 	run --separate-stderr pppup -d /dev/ttyUSB0 --apn internet --reg-timeout 0 --print
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "pppup: --reg-timeout: 0: too small (expected 1..3600)" ]
+}
+
+@test "--report needs a separate AT port" {
+	run --separate-stderr pppup -d /dev/ttyUSB0 --apn internet --report 10
+	usage_error "pppup: --report needs -c AT_PORT: the data port carries PPP"
+	run --separate-stderr pppup -d /dev/ttyUSB0 -c /dev/ttyUSB2 --apn internet --report 0
+	[ "$status" -eq 2 ]
 }
 
 @test "pppd options that would undo pppup's work are refused" {
