@@ -311,6 +311,30 @@ usage_error() {
 	[ "$(events down .reason)" = registration_denied ]
 }
 
+# held_by_other PORT: true once another program (atchat below) holds PORT's lock.
+held_by_other() {
+	local rc=0
+	atchat -d "$1" -t 0.2 -c AT > /dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 12 ]
+}
+
+@test "a modem in use: status 12 having sent nothing, on the AT port either" {
+	modem at
+	modem data --silent
+	# atchat holds the data port while it waits for an answer that never comes
+	fk_bg atchat -d "$FK_TMP/data" -t 60 '' AT OK '' > /dev/null
+	fk_wait_for 10 held_by_other "$FK_TMP/data"
+	run --separate-stderr pppup -d "$FK_TMP/data" -c "$FK_TMP/at" --apn internet
+	[ "$status" -eq 12 ]
+	[ "$stderr" = "pppup: $FK_TMP/data: in use by another program" ]
+	[ "$(events down .reason)" = locked ]
+	[ "$(events step | wc -l)" -eq 0 ]
+	[ ! -s "$FK_TMP/at.log" ]
+	run --separate-stderr pppup -d "$FK_TMP/data" --apn internet
+	[ "$status" -eq 12 ]
+	[ "$(events step | wc -l)" -eq 0 ]
+}
+
 @test "a modem that never answers: three ATs, then status 4" {
 	modem m --silent
 	run --separate-stderr pppup -d "$FK_TMP/m" --apn internet
