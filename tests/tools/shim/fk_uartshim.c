@@ -25,6 +25,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* glibc and musl declare ioctl()'s request differently. */
+#ifdef __GLIBC__
+typedef unsigned long ioctl_req;
+#else
+typedef int ioctl_req;
+#endif
+
 static int lines = TIOCM_DTR | TIOCM_RTS | TIOCM_CTS | TIOCM_DSR | TIOCM_CD;
 static struct serial_rs485 rs485;
 static int logged_atexit;
@@ -84,9 +91,9 @@ is_pty(int fd)
 }
 
 int
-ioctl(int fd, unsigned long req, ...)
+ioctl(int fd, ioctl_req req, ...)
 {
-	static int (*real)(int, unsigned long, ...);
+	static int (*real)(int, ioctl_req, ...);
 	const void *ret = __builtin_return_address(0);
 	va_list ap;
 	void *arg;
@@ -95,7 +102,7 @@ ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	if (real == NULL)
-		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+		real = (int (*)(int, ioctl_req, ...))dlsym(RTLD_NEXT, "ioctl");
 	if (!logged_atexit++)
 		atexit(at_exit);
 	if (!is_pty(fd))
