@@ -37,7 +37,23 @@ image_of() {
 	}'
 }
 
-@test "temread over temsim holding the hand-written RAM image prints the hand-worked values" {
+# dump_of METER RAMFILE [FLASHADDR RECFILE]...: a temarchive dump holding those bytes.
+dump_of() {
+	local meter=$1 ram i
+	ram=$(blob "$2" 2048)
+	shift 2
+	echo "temarchive-dump 1"
+	# RAM in 256-byte lines, as a dump may hold it
+	for i in 0 1 2 3 4 5 6 7; do
+		printf 'ram %s %04X %s\n' "$meter" $((i * 256)) "${ram:$((i * 512)):512}"
+	done
+	while [ $# -ge 2 ]; do
+		echo "rec $meter $1 $(blob "$2" 384)"
+		shift 2
+	done
+}
+
+@test "temread over temsim holding a hand-written RAM image prints the hand-worked values (meter A)" {
 	image_of "$D/meter-a.ram.hex" > "$FK_TMP/image.json"
 	fk_start_temsim -a 5 --image "$FK_TMP/image.json"
 	run --separate-stderr temread -d "$FK_TTY" -a 5
@@ -46,21 +62,23 @@ image_of() {
 	[ "$(printf '%s\n' "$output" | jq -cS 'del(.read_at)')" = "$(jq -cS . "$D/meter-a.temread.json")" ]
 }
 
+@test "temread: the same for meter B (comma 6, 4, 2; 1 MiB; a negative temperature)" {
+	image_of "$D/meter-b.ram.hex" > "$FK_TMP/image.json"
+	fk_start_temsim -a 33 --image "$FK_TMP/image.json"
+	run --separate-stderr temread -d "$FK_TTY" -a 33
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -cS 'del(.read_at)')" = "$(jq -cS . "$D/meter-b.temread.json")" ]
+}
+
 @test "temarchive --decode of hand-written records prints the hand-worked records" {
-	{
-		echo "temarchive-dump 1"
-		ram=$(blob "$D/meter-a.ram.hex" 2048)
-		# RAM in 256-byte lines, as a dump may hold it
-		for i in 0 1 2 3 4 5 6 7; do
-			printf 'ram 5 %04X %s\n' $((i * 256)) "${ram:$((i * 512)):512}"
-		done
-		echo "rec 5 000180 $(blob "$D/meter-a.hour.rec.hex" 384)"
-		echo "rec 5 073800 $(blob "$D/meter-a.month.rec.hex" 384)"
-	} > "$FK_TMP/dump"
+	dump_of 5 "$D/meter-a.ram.hex" 000180 "$D/meter-a.hour.rec.hex" \
+	    073800 "$D/meter-a.month.rec.hex" > "$FK_TMP/dump"
+	dump_of 33 "$D/meter-b.ram.hex" 0A2180 "$D/meter-b.day.rec.hex" | tail -n +2 >> "$FK_TMP/dump"
 	run --separate-stderr temarchive --decode "$FK_TMP/dump" --strict
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	[ "$(printf '%s\n' "$output" | jq -cS .)" = "$(jq -cS . "$D/meter-a.temarchive.json")" ]
+	[ "$(printf '%s\n' "$output" | jq -cS .)" = "$(cat "$D/meter-a.temarchive.json" "$D/meter-b.temarchive.json" | jq -cS .)" ]
 }
 
 @test "the hand-written frames are what temread sends and accepts (trace against temsim)" {
