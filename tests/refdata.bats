@@ -53,22 +53,22 @@ dump_of() {
 	done
 }
 
-@test "temread over temsim holding a hand-written RAM image prints the hand-worked values (meter A)" {
-	image_of "$D/meter-a.ram.hex" > "$FK_TMP/image.json"
-	fk_start_temsim -a 5 --image "$FK_TMP/image.json"
-	run --separate-stderr temread -d "$FK_TTY" -a 5
+# read_image RAMFILE ADDR EXPECTED: temread over temsim holding RAMFILE must print EXPECTED.
+read_image() {
+	image_of "$1" > "$FK_TMP/image.json"
+	fk_start_temsim -a "$2" --image "$FK_TMP/image.json"
+	run --separate-stderr temread -d "$FK_TTY" -a "$2"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	[ "$(printf '%s\n' "$output" | jq -cS 'del(.read_at)')" = "$(jq -cS . "$D/meter-a.temread.json")" ]
+	[ "$(printf '%s\n' "$output" | jq -cS 'del(.read_at)')" = "$(jq -cS . "$3")" ]
+}
+
+@test "temread over temsim holding a hand-written RAM image prints the hand-worked values (meter A)" {
+	read_image "$D/meter-a.ram.hex" 5 "$D/meter-a.temread.json"
 }
 
 @test "temread: the same for meter B (comma 6, 4, 2; 1 MiB; a negative temperature)" {
-	image_of "$D/meter-b.ram.hex" > "$FK_TMP/image.json"
-	fk_start_temsim -a 33 --image "$FK_TMP/image.json"
-	run --separate-stderr temread -d "$FK_TTY" -a 33
-	[ "$status" -eq 0 ]
-	[ -z "$stderr" ]
-	[ "$(printf '%s\n' "$output" | jq -cS 'del(.read_at)')" = "$(jq -cS . "$D/meter-b.temread.json")" ]
+	read_image "$D/meter-b.ram.hex" 33 "$D/meter-b.temread.json"
 }
 
 @test "temarchive --decode of hand-written records prints the hand-worked records" {
