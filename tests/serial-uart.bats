@@ -19,7 +19,8 @@ teardown() { fk_teardown; }
 
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: a private mount namespace over /sys/class/tty"
-	unshare -m true 2>/dev/null || skip "needs unshare -m (mount namespaces)"
+	unshare -m sh -c 'mount -t tmpfs fk /sys/class/tty' 2>/dev/null ||
+		skip "needs a private mount namespace (unshare -m) that may mount over /sys/class/tty"
 }
 
 # as_uart CMD...: run CMD where /sys/class/tty lists the pty behind $FK_TTY as a
