@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fk_exit.h"
+#include "fk_wait.h"
 #include "num_parse.h"
 #include "ser_line.h"
 #include "ser_port.h"
@@ -376,36 +377,25 @@ ser_flush_input(struct ser_port *p)
 	tcflush(p->fd, TCIFLUSH);
 }
 
-static volatile sig_atomic_t *stop_flag;
-
 void
 ser_stop_on(volatile sig_atomic_t *flag)
 {
-	stop_flag = flag;
+	fk_wait_stop_on(flag);
 }
 
-/* poll() until deadline; a signal ends the wait early only once the program is stopping. */
+/* fk_wait() until deadline; a stop signal ends it at once (EINTR). */
 static int
 wait_fd(int fd, short ev, long long deadline)
 {
-	struct pollfd pfd = { .fd = fd, .events = ev };
-	int rc;
+	short rev = 0;
+	int rc = fk_wait(fd, ev, deadline, &rev);
 
-	for (;;) {
-		long long left = deadline - fk_now_ms();
-
-		rc = poll(&pfd, 1, left < 0 ? 0 : (int)left);
-		if (rc != -1 || errno != EINTR)
-			break;
-		if (stop_flag && *stop_flag)
-			return -1;
-	}
-	if (rc > 0 && (pfd.revents & (POLLERR | POLLNVAL))) {
+	if (rc > 0 && (rev & (POLLERR | POLLNVAL))) {
 		errno = EIO;
 		return -1;
 	}
 	/* A hung-up PTY master still lets us drain what was sent. */
-	if (rc > 0 && (pfd.revents & POLLHUP) && !(pfd.revents & ev)) {
+	if (rc > 0 && (rev & POLLHUP) && !(rev & ev)) {
 		errno = EIO;
 		return -1;
 	}

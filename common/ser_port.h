@@ -60,7 +60,8 @@ ssize_t ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms);
 /*
  * Let a program's stop flag (set by its SIGTERM/SIGINT handler) cut a wait
  * short: ser_read()/ser_write() then fail with EINTR instead of waiting out
- * their deadline.
+ * their deadline, even when the signal came just before the wait began
+ * (fk_wait_stop_on(): the stop signals are taken only inside waits).
  */
 void ser_stop_on(volatile sig_atomic_t *flag);
 
