@@ -15,6 +15,7 @@ is expected and marked "documented choice" below (total-energy scale, record che
 
 Line faults, as lines behind RS-485 adapters and gateways behave:
   --turnaround MS   the answer starts MS after the request's last byte crossed the line
+  --jitter MS       and up to MS more, at random (seeded), request by request
   --echo            the adapter echoes the request, byte by byte as it crosses the line
   --gateway         answer every request heard, in order, however late (buffering gateway);
                     without it a request heard while an answer is pending is ignored (busy)
@@ -321,6 +322,7 @@ class Line:
         self.busy_until = 0.0                       # plain meter: answering, deaf to requests
         self.pending = []                           # requests heard, answers not yet due
         self.heard = 0
+        self.jitter = random.Random(a.seed)
         self.log = open(a.log, "a") if a.log else None
 
     def note(self, *w):
@@ -377,7 +379,7 @@ class Line:
         if ans is None:
             self.note("no-answer", bytes(req).hex())
             return
-        due = end + self.a.turnaround / 1000.0
+        due = end + (self.a.turnaround + self.jitter.uniform(0, self.a.jitter)) / 1000.0
         if not self.a.gateway:
             if end < self.busy_until:
                 self.note("busy", bytes(req).hex())
@@ -519,6 +521,7 @@ def main():
     p.add_argument("--seed", type=int, default=106)
     p.add_argument("--baud", type=int, default=9600)
     p.add_argument("--turnaround", type=float, default=0.0)
+    p.add_argument("--jitter", type=float, default=0.0)
     p.add_argument("--echo", action="store_true")
     p.add_argument("--gateway", action="store_true")
     p.add_argument("--glitch", type=lambda s: int(s, 16))
