@@ -17,9 +17,8 @@ struct mq_topic {
 	struct mq_piece piece[];
 };
 
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
+size_t
+mq_utf8_len(const unsigned char *s, size_t n)
 {
 	size_t len, i;
 	unsigned cp;
@@ -71,7 +70,8 @@ mq_topic_check(const char *s, size_t n, const char **why)
 			*why = "wildcards (+, #) cannot be published to";
 			return -1;
 		}
-		if (c < 0x20 || c == 0x7f || (l = utf8_len((const unsigned char *)s + i, n - i)) == 0) {
+		if (c < 0x20 || c == 0x7f ||
+		    (l = mq_utf8_len((const unsigned char *)s + i, n - i)) == 0) {
 			*why = "control characters or bytes that are not UTF-8";
 			return -1;
 		}
@@ -89,7 +89,7 @@ mq_topic_level(const char *s, size_t n, char *out, size_t cap, size_t *pos)
 		int bad = c == '/' || c == '+' || c == '#' || c < 0x20 || c == 0x7f ||
 		    (c == '$' && *pos == 0);
 
-		l = bad ? 1 : utf8_len((const unsigned char *)s + i, n - i);
+		l = bad ? 1 : mq_utf8_len((const unsigned char *)s + i, n - i);
 		if (l == 0) {
 			bad = 1;
 			l = 1;

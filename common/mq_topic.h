@@ -38,4 +38,7 @@ int mq_topic_level(const char *s, size_t n, char *out, size_t cap, size_t *pos);
 /* 0 if s is a topic one may publish to (no wildcards, UTF-8, not empty). */
 int mq_topic_check(const char *s, size_t n, const char **why);
 
+/* Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
+size_t mq_utf8_len(const unsigned char *s, size_t n);
+
 #endif
