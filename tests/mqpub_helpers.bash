@@ -126,7 +126,8 @@ mq_read_whole() {
 
 # mq_start_aedes [ARGS...]: the aedes broker of tests/peers (a second, independent MQTT 3.1.1
 # implementation, installed by `make deps`) on a free loopback port the kernel picks: sets
-# FK_BROKER_PORT, MQ_AEDES_PID; connections are logged to $FK_TMP/aedes.log.
+# FK_BROKER_PORT (the peer is stopped by fk_teardown); connections are logged to
+# $FK_TMP/aedes.log.
 mq_start_aedes() {
 	local pf="$FK_TMP/aedes.port"
 	if [ ! -d "$FK_TOP/tests/peers/node_modules/aedes" ]; then
@@ -135,7 +136,6 @@ mq_start_aedes() {
 	fi
 	rm -f "$pf"
 	fk_bg node "$FK_TOP/tests/peers/aedes-broker.js" "$pf" "$@" > "$FK_TMP/aedes.log"
-	MQ_AEDES_PID=$FK_LAST_PID
 	fk_wait_for 20 test -s "$pf"
 	FK_BROKER_PORT=$(cat "$pf")
 	fk_wait_for 10 fk_port_open "$FK_BROKER_PORT"
