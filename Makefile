@@ -10,7 +10,7 @@ CFLAGS    ?= -O2 -g
 BUILD     ?= build
 SAN       ?=
 
-PKGS      = libserialport libmosquitto libcjson
+PKGS      = libserialport libmosquitto libcjson openssl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 FK_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
@@ -85,6 +85,10 @@ deps:
 	echo "deps: installing" $$missing; \
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
+	@# npm comes with Debian's nodejs only as its own package, with NodeSource's inside nodejs.
+	@command -v npm >/dev/null || { sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends npm; }
+	cd tests/peers && npm ci --no-audit --no-fund --silent
 
 demo: all
 	FK_BIN=$(CURDIR)/$(BUILD)/bin scripts/demo

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,10 +15,13 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include "fk_cli.h"
 #include "fk_clock.h"
@@ -25,6 +29,7 @@
 #include "mq_json.h"
 #include "mq_payload.h"
 #include "mq_rec.h"
+#include "mq_reject.h"
 #include "mq_ring.h"
 #include "mq_spool.h"
 #include "mq_topic.h"
@@ -35,7 +40,23 @@
 #define READ_CHUNK (64 << 10)
 #define RING_CAP 16384			/* messages held in memory (< 65535 ids) */
 #define RING_BYTES (8 << 20)		/* and their bytes */
-#define WINDOW 256			/* messages handed to the broker, unacknowledged */
+#define WINDOW 256			/* messages handed to an MQTT 5 broker, unacknowledged */
+/*
+ * At 3.1.1 a broker cannot say how many unfinished messages it takes; one
+ * over its quota is answered as usual and dropped (mosquitto 2.0 even sends
+ * PUBREC).  20 is mosquitto's default max_inflight_messages.
+ */
+#define WINDOW_311 20
+#define STEADY_MS 10000			/* up this long without a drop: backoff starts over */
+/*
+ * A broker that will not take a message often just closes the connection
+ * (3.1.1 has no other way to say no).  After such a drop the oldest
+ * unacknowledged message is sent alone; if the connection is closed again,
+ * POISON_DROPS times in a row and each within PROBE_MS of sending it, it is
+ * set aside instead of blocking everything behind it.
+ */
+#define POISON_DROPS 3
+#define PROBE_MS 5000
 #define SEG_BYTES (1 << 20)		/* spool segment size when spilling */
 #define FLUSH_AGE_MS 5000		/* spilled input reaches disk this soon in an outage */
 #define CONNECT_TIMEOUT_MS 20000
@@ -43,13 +64,21 @@
 #define BACKOFF_MAX_MS 30000
 #define SPOOL_MAX_DEFAULT (64LL << 20)
 #define SPOOL_SLACK 4096		/* segment headers beyond the counted records */
+/*
+ * Room kept free on the spool's file system beyond the records: a batch
+ * may be merged into a segment of up to MQ_SPOOL_MERGE bytes, written anew
+ * beside the old one, and each file ends in a partly used block.
+ */
+#define DISK_MARGIN (MQ_SPOOL_MERGE + 16 * 4096)
 #define ID_MAX 65535			/* MQTT strings, the client id too */
 
 static const char *const usage_lines[] = {
-	"mqpub -h host [-p port] -t template [-q 0|1|2] [-r] [-i client_id]",
-	"      [-k keepalive] [-u user] [--password-file file] [--tls] [--cafile file]",
-	"      [--cert file --key file] [--insecure] [-V 5|311]",
-	"      [--will-topic topic --will-payload text] [--payload field | --split | --raw]",
+	"mqpub -h host [-p port] -t template [-q 0|1|2] [-r] [-i client_id] [-c]",
+	"      [-k keepalive] [-u user [--password-file file | --no-password]]",
+	"      [--tls] [--cafile file | --capath dir] [--cert file --key file]",
+	"      [--tls-version version] [--insecure] [-V 5|311] [--max-inflight n]",
+	"      [--will-topic topic [--will-payload text] [--will-qos 0|1|2] [--will-retain]]",
+	"      [--payload field | --split | --raw]",
 	"      [--strict] [--spool dir] [--spool-max bytes] [--drain-timeout seconds]",
 	"mqpub -L url [-t template] [option ...]",
 	NULL
@@ -58,7 +87,8 @@ static const char *const usage_lines[] = {
 enum {
 	O_PASSFILE = 256, O_TLS, O_CAFILE, O_CERT, O_KEY, O_INSECURE, O_WTOPIC,
 	O_WPAYLOAD, O_SPOOL, O_SPOOLMAX, O_PAYLOAD, O_SPLIT, O_RAW, O_STRICT,
-	O_DRAIN, O_HELP, O_VERSION
+	O_DRAIN, O_HELP, O_VERSION, O_NOPASS, O_CAPATH, O_TLSVER, O_OSCERTS,
+	O_MAXINFL, O_WQOS, O_WRETAIN
 };
 
 static const struct option longopts[] = {
@@ -78,6 +108,25 @@ static const struct option longopts[] = {
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "drain-timeout", required_argument, NULL, O_DRAIN },
 	{ "help", no_argument, NULL, O_HELP },
+	{ "no-password", no_argument, NULL, O_NOPASS },
+	{ "capath", required_argument, NULL, O_CAPATH },
+	{ "tls-version", required_argument, NULL, O_TLSVER },
+	{ "tls-use-os-certs", no_argument, NULL, O_OSCERTS },
+	{ "max-inflight", required_argument, NULL, O_MAXINFL },
+	{ "will-qos", required_argument, NULL, O_WQOS },
+	{ "will-retain", no_argument, NULL, O_WRETAIN },
+	/* mosquitto_pub's spellings, so pasted command lines work */
+	{ "host", required_argument, NULL, 'h' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "topic", required_argument, NULL, 't' },
+	{ "qos", required_argument, NULL, 'q' },
+	{ "retain", no_argument, NULL, 'r' },
+	{ "id", required_argument, NULL, 'i' },
+	{ "keepalive", required_argument, NULL, 'k' },
+	{ "username", required_argument, NULL, 'u' },
+	{ "url", required_argument, NULL, 'L' },
+	{ "protocol-version", required_argument, NULL, 'V' },
+	{ "disable-clean-session", no_argument, NULL, 'c' },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
@@ -85,7 +134,10 @@ static const struct option longopts[] = {
 struct opts {
 	const char *host, *url, *tmpl, *client_id, *user, *passfile, *cafile;
 	const char *cert, *key, *will_topic, *will_payload, *spool, *payload;
+	const char *capath, *tls_version;
+	int no_password, persistent, will_qos, will_retain, os_certs;
 	int port, qos, retain, keepalive, v5, tls, insecure, split, raw, strict;
+	int max_inflight;	/* --max-inflight, 0 for the protocol's default */
 	long long spool_max;
 	double drain;
 };
@@ -107,8 +159,15 @@ struct pub {
 	enum conn conn;
 	int outage, reported, ever_up, lost, lost_rc, lost_errno, refused, fatal;
 	int publishing, early_mid, backoff_ms;
+	int window;		/* unfinished messages the broker takes on this connection */
+	/* the suspect of drops: see POISON_DROPS */
+	int probing, drops, reject;
+	uint64_t suspect;
+	long long t_probe;
+	long long t_up;		/* when this connection was accepted */
 	int connect_errno;	/* a TLS connection refused shows only here */
 	char log_err[200];	/* libmosquitto's last error, for TLS failures */
+	long verify_err;	/* why OpenSSL did not accept the broker's certificate */
 	long long t_attempt, t_retry, t_tick;
 	/* stdin */
 	char *in;
@@ -122,6 +181,8 @@ struct pub {
 	int stage_checked;
 	long long t_batch;
 	uint64_t unsaved;	/* spool bytes of messages held only in memory */
+	uint64_t disk_free;	/* on the spool's file system, at the last look */
+	int disk_full;		/* input waits for room on the disk, not under --spool-max */
 	struct mq_msg **pend;	/* ring messages going into one spool segment */
 	uint64_t skipped;
 	int io_error;
@@ -197,13 +258,30 @@ stage_add(void *arg, const char *topic, size_t tl, const char *payload, size_t p
 static void
 take_json(struct pub *p, const char *s, size_t len)
 {
-	char err[200];
-	cJSON *rec;
+	char err[200], *ts = NULL;
+	cJSON *rec, *trec = NULL;
 	long tl;
-	int rc = 0;
+	int rc = 0, values = p->o->split || p->payload;
 
-	/* The line is NUL terminated, so trailing junk fails the parse. */
-	if ((rec = cJSON_ParseWithLengthOpts(s, len + 1, NULL, 1)) == NULL) {
+	/*
+	 * Topic fields come from a copy where numbers keep their text (see
+	 * mq_json_for_topic); payload values from the line itself.  Without
+	 * those, the copy is all that is parsed.
+	 */
+	if (mq_topic_fields(p->topic) && (ts = mq_json_for_topic(s, len)) == NULL)
+		errx(FK_SOFTWARE, "out of memory");
+	/* NUL terminated, so trailing junk fails the parse. */
+	if (ts && (trec = cJSON_ParseWithLengthOpts(ts, strlen(ts) + 1, NULL, 1)) == NULL) {
+		free(ts);
+		bad_line(p, "not JSON");
+		return;
+	}
+	free(ts);
+	if (trec && !values) {
+		rec = trec;
+		trec = NULL;
+	} else if ((rec = cJSON_ParseWithLengthOpts(s, len + 1, NULL, 1)) == NULL) {
+		cJSON_Delete(trec);
 		bad_line(p, "not JSON");
 		return;
 	}
@@ -211,7 +289,7 @@ take_json(struct pub *p, const char *s, size_t len)
 		bad_line(p, "not a JSON object");
 		goto out;
 	}
-	if ((tl = mq_topic_expand(p->topic, rec, p->topic_buf, MQ_TOPIC_MAX + 1,
+	if ((tl = mq_topic_expand(p->topic, trec ? trec : rec, p->topic_buf, MQ_TOPIC_MAX + 1,
 	    err, sizeof(err))) < 0) {
 		bad_line(p, err);
 		goto out;
@@ -235,6 +313,7 @@ take_json(struct pub *p, const char *s, size_t len)
 		errx(FK_SOFTWARE, "out of memory");
 out:
 	cJSON_Delete(rec);
+	cJSON_Delete(trec);
 }
 
 static void
@@ -261,11 +340,36 @@ take_line(struct pub *p, char *s, size_t len)
 
 /* ---- where messages wait: ring (to send), batch (to spill), spool ---- */
 
-static int
-spool_fits(const struct pub *p, size_t more)
+/* What a process without privileges may still write there; the disk is the limit too. */
+static void
+disk_look(struct pub *p)
 {
-	return mq_spool_bytes(p->spool) + p->unsaved + more + SPOOL_SLACK <=
-	    (uint64_t)p->o->spool_max;
+	struct statvfs sv;
+
+	if (p->spool && statvfs(mq_spool_dir(p->spool), &sv) == 0)
+		p->disk_free = (uint64_t)sv.f_bavail * sv.f_frsize;
+	else
+		p->disk_free = UINT64_MAX;
+}
+
+/*
+ * A line is consumed only if its messages could be kept: under --spool-max
+ * and in the room left on the disk, with what memory holds unsaved.
+ */
+static int
+spool_fits(struct pub *p, size_t more)
+{
+	uint64_t need = p->unsaved + more;
+
+	p->disk_full = 0;
+	if (mq_spool_bytes(p->spool) + need + SPOOL_SLACK > (uint64_t)p->o->spool_max)
+		return 0;
+	if (need + DISK_MARGIN + 4096 * (need / SEG_BYTES) > p->disk_free) {
+		disk_look(p);
+		p->disk_full = need + DISK_MARGIN + 4096 * (need / SEG_BYTES) > p->disk_free;
+		return !p->disk_full;
+	}
+	return 1;
 }
 
 static void flush_batch(struct pub *p);
@@ -438,6 +542,7 @@ save_list(struct pub *p, struct mq_msg **head, struct mq_msg ***tail, size_t *by
 		warnx("%s", err);
 		return -1;
 	}
+	disk_look(p);
 	while ((m = *head) != NULL) {
 		*head = m->next;
 		if (p->unsaved >= rec_bytes(m))
@@ -499,20 +604,79 @@ refill(struct pub *p)
 
 /* ---- the broker ---- */
 
+/*
+ * The broker will not take m: into the spool's rejected file (written and
+ * synced before the spool counts m as done), named on stderr; the run goes
+ * on and ends with status 1.  -1 when the file could not be written: the
+ * run ends, and m must stay where it is.
+ */
+static int
+set_aside(struct pub *p, const struct mq_msg *m, const char *reason)
+{
+	char who[80], where[300] = "dropped (no --spool)";
+	char *line;
+	size_t len;
+	int fd, rc = 0;
+
+	if (m->line)
+		snprintf(who, sizeof(who), "line %" PRIu64, m->line);
+	else
+		snprintf(who, sizeof(who), "spooled message %" PRIu64, m->seq);
+	p->skipped++;
+	if (p->spool) {
+		snprintf(where, sizeof(where), "%s/rejected", mq_spool_dir(p->spool));
+		if (mq_reject_line(&line, &len, m->line, m->seq, MQ_MSG_TOPIC(m), m->topic_len,
+		    reason, MQ_MSG_PAYLOAD(m), m->payload_len) == -1)
+			errx(FK_SOFTWARE, "out of memory");
+		if ((fd = open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+		    write(fd, line, len) != (ssize_t)len || fsync(fd) == -1) {
+			warn("%s", where);
+			/* Not kept anywhere: the spool must not let go of it. */
+			if (!p->fatal)
+				p->fatal = FK_IO;
+			rc = -1;
+		}
+		if (fd != -1)
+			close(fd);
+		free(line);
+		snprintf(where, sizeof(where), "set aside in %s/rejected", mq_spool_dir(p->spool));
+	}
+	if (rc == 0)
+		warnx("%s: %s: %s; %s", who, MQ_MSG_TOPIC(m), reason, where);
+	else
+		p->skipped--;
+	return rc;
+}
+
 static void
 done(struct pub *p, struct mq_msg *m, int reason)
 {
 	if (reason >= 0x80) {
-		if (m->line)
-			warnx("line %" PRIu64 ": broker refused the message: %s", m->line,
-			    mosquitto_reason_string(reason));
-		else
-			warnx("spooled message to %s: broker refused it: %s",
-			    MQ_MSG_TOPIC(m), mosquitto_reason_string(reason));
-		p->skipped++;
+		char why[200];
+
+		snprintf(why, sizeof(why), "broker refused the message: %s",
+		    mosquitto_reason_string(reason));
+		set_aside(p, m, why);
 	}
 	if (p->spool && !m->spooled && p->unsaved >= rec_bytes(m))
 		p->unsaved -= rec_bytes(m);
+}
+
+/*
+ * How many unfinished messages this connection may carry: the broker's
+ * Receive Maximum at MQTT 5, a stock broker's quota at 3.1.1, at most
+ * --max-inflight.
+ */
+static int
+window_for(const struct opts *o, const mosquitto_property *props)
+{
+	int w = o->max_inflight ? o->max_inflight : o->v5 ? WINDOW : WINDOW_311;
+	uint16_t rm;
+
+	if (o->v5 && mosquitto_property_read_int16(props, MQTT_PROP_RECEIVE_MAXIMUM, &rm,
+	    false) && rm < w)
+		w = rm;
+	return w > RING_CAP ? RING_CAP : w < 1 ? 1 : w;
 }
 
 static void
@@ -529,7 +693,9 @@ on_connect(struct mosquitto *m, void *arg, int rc, int flags,
 	p->conn = UP;
 	p->outage = p->reported = 0;
 	p->ever_up = 1;
-	p->backoff_ms = BACKOFF_MIN_MS;
+	p->window = window_for(p->o, props);
+	/* The backoff starts over only once this connection has carried traffic. */
+	p->t_up = fk_now_ms();
 }
 
 static void
@@ -553,8 +719,12 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason,
 	struct mq_msg *msg = mq_ring_ack(&p->ring, mid);
 
 	(void)m, (void)props;
-	if (msg)
+	if (msg) {
+		p->backoff_ms = BACKOFF_MIN_MS;
+		if (reason < 0x80 || msg->seq != p->suspect)
+			p->probing = p->drops = 0;
 		done(p, msg, reason);
+	}
 	else if (p->publishing)
 		p->early_mid = mid;	/* QoS 0, written inside mosquitto_publish() */
 }
@@ -565,9 +735,50 @@ on_log(struct mosquitto *m, void *arg, int level, const char *text)
 {
 	struct pub *p = arg;
 
-	(void)m;
-	if (level == MOSQ_LOG_ERR)
-		snprintf(p->log_err, sizeof(p->log_err), "%s", text);
+	if (level != MOSQ_LOG_ERR)
+		return;
+	snprintf(p->log_err, sizeof(p->log_err), "%s", text);
+	/* Logged while the handshake's state still exists: after this it is gone. */
+	if (p->o->tls && mosquitto_ssl_get(m) != NULL) {
+		long v = SSL_get_verify_result(mosquitto_ssl_get(m));
+		if (v != X509_V_OK)
+			p->verify_err = v;
+	}
+}
+
+/*
+ * Without --cafile or --capath the system's store is trusted, as OpenSSL
+ * finds it (SSL_CERT_FILE, SSL_CERT_DIR).  libmosquitto takes a client
+ * certificate only together with a CA location: then the system's
+ * directory is named as well.
+ */
+static int
+tls_configure(const struct opts *o, struct mosquitto *m, const char **why)
+{
+	const char *capath = o->capath;
+
+	if (o->os_certs)
+		mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+	if (o->cafile == NULL && o->capath == NULL) {
+		mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+		if (o->cert)
+			capath = getenv("SSL_CERT_DIR") ? getenv("SSL_CERT_DIR") :
+			    "/etc/ssl/certs";
+	}
+	if ((o->cafile || capath) &&
+	    mosquitto_tls_set(m, o->cafile, capath, o->cert, o->key, NULL)) {
+		*why = "TLS files";
+		return -1;
+	}
+	if (o->tls_version && mosquitto_tls_opts_set(m, 1, o->tls_version, NULL)) {
+		*why = "--tls-version";
+		return -1;
+	}
+	if (o->insecure && mosquitto_tls_insecure_set(m, true)) {
+		*why = "--insecure";
+		return -1;
+	}
+	return 0;
 }
 
 /* Options on a fresh client; -1 with why set when they cannot be applied. */
@@ -579,7 +790,7 @@ configure(struct pub *p, struct mosquitto *m, const char **why)
 
 	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION,
 	    o->v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
-	mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, WINDOW);
+	mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, window_for(o, NULL));
 	mosquitto_connect_v5_callback_set(m, on_connect);
 	mosquitto_disconnect_v5_callback_set(m, on_disconnect);
 	mosquitto_publish_v5_callback_set(m, on_publish);
@@ -588,18 +799,11 @@ configure(struct pub *p, struct mosquitto *m, const char **why)
 		*why = "-u";
 		return -1;
 	}
-	if (o->tls) {
-		if (o->cafile == NULL)
-			mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-		if ((rc = mosquitto_tls_set(m, o->cafile, NULL, o->cert, o->key, NULL)) ||
-		    (o->insecure && (rc = mosquitto_tls_insecure_set(m, true)))) {
-			*why = "TLS files";
-			return -1;
-		}
-	}
+	if (o->tls && tls_configure(o, m, why) == -1)
+		return -1;
 	if (o->will_topic && (rc = mosquitto_will_set(m, o->will_topic,
 	    o->will_payload ? (int)strlen(o->will_payload) : 0, o->will_payload,
-	    o->qos, o->retain))) {
+	    o->will_qos >= 0 ? o->will_qos : o->qos, o->retain || o->will_retain))) {
 		*why = "--will-topic";
 		return -1;
 	}
@@ -636,11 +840,11 @@ new_client(struct pub *p)
 	struct mosquitto *m;
 
 	if (getrlimit(RLIMIT_NOFILE, &old) == -1)
-		return mosquitto_new(p->client_id, true, p);
+		return mosquitto_new(p->client_id, !p->o->persistent, p);
 	none.rlim_max = old.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &none) == -1)
-		return mosquitto_new(p->client_id, true, p);
-	m = mosquitto_new(p->client_id, true, p);
+		return mosquitto_new(p->client_id, !p->o->persistent, p);
+	m = mosquitto_new(p->client_id, !p->o->persistent, p);
 	/* Without descriptors nothing could be spooled: stop while finish() still can. */
 	if (setrlimit(RLIMIT_NOFILE, &old) == -1) {
 		warn("setrlimit");
@@ -654,12 +858,71 @@ new_client(struct pub *p)
 static const char *
 unreadable_file(const struct opts *o)
 {
-	const char *files[] = { o->cafile, o->cert, o->key };
+	const char *files[] = { o->cafile, o->capath, o->cert, o->key };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (files[i] && access(files[i], R_OK) == -1)
 			return files[i];
 	return NULL;
+}
+
+/*
+ * A TLS failure that no retry cures, said so that the fix is plain: 1 with
+ * why set.  OpenSSL's own words ("certificate verify failed") do not say
+ * which certificate, or what is wrong with it.
+ */
+static int
+tls_final(const struct pub *p, char *why, size_t len)
+{
+	const char *e = p->log_err;
+
+	if (!p->o->tls || p->conn == UP)
+		return 0;
+	switch (p->verify_err) {
+	case X509_V_OK:
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		if (p->o->cafile || p->o->capath)
+			snprintf(why, len, "TLS: the broker's certificate is not from a CA in %s",
+			    p->o->cafile ? p->o->cafile : p->o->capath);
+		else
+			snprintf(why, len, "TLS: the broker's certificate is not from a CA in the "
+			    "system's store (--cafile names one)");
+		return 1;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		snprintf(why, len, "TLS: the broker's certificate has expired");
+		return 1;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		snprintf(why, len, "TLS: the broker's certificate is not valid yet "
+		    "(is this clock right?)");
+		return 1;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+	/* libmosquitto checks the name itself, after the chain, and gives no reason. */
+	case X509_V_ERR_UNSPECIFIED:
+		snprintf(why, len, "TLS: the broker's certificate is not for %s", p->o->host);
+		return 1;
+	default:
+		snprintf(why, len, "TLS: the broker's certificate was not accepted: %s",
+		    X509_verify_cert_error_string(p->verify_err));
+		return 1;
+	}
+	if (strstr(e, "alert certificate required") ||
+	    (p->o->cert == NULL && strstr(e, "alert handshake failure"))) {
+		snprintf(why, len, "TLS: the broker wants a client certificate (--cert, --key)");
+		return 1;
+	}
+	if (p->o->cert && (strstr(e, "alert bad certificate") || strstr(e, "alert unknown ca") ||
+	    strstr(e, "alert certificate unknown") || strstr(e, "alert certificate expired"))) {
+		snprintf(why, len, "TLS: the broker did not accept the client certificate %s "
+		    "(%s)", p->o->cert, strstr(e, "alert ") + 6);
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -686,6 +949,7 @@ conn_start(struct pub *p)
 	}
 	p->lost = p->refused = p->lost_rc = p->lost_errno = 0;
 	p->log_err[0] = '\0';
+	p->verify_err = X509_V_OK;
 	p->t_attempt = fk_now_ms();
 	errno = 0;
 	rc = mosquitto_connect_async(p->m, p->o->host, p->o->port, p->o->keepalive);
@@ -696,6 +960,12 @@ conn_start(struct pub *p)
 
 		mosquitto_destroy(p->m);
 		p->m = NULL;
+		if (tls_final(p, why, sizeof(why))) {
+			warnx("%s: %s", host_port(p), why);
+			if (!p->fatal)
+				p->fatal = FK_BROKER;
+			return;
+		}
 		if (rc == MOSQ_ERR_TLS && p->log_err[0])
 			snprintf(why, sizeof(why), "TLS: %s", p->log_err);
 		else
@@ -716,12 +986,50 @@ refusal_final(const struct pub *p, int rc)
 	return rc != 0x88 && rc != 0x89 && rc != 0x97 && rc != 0x9f;
 }
 
+/* The connection was closed under us: was it on one message?  See POISON_DROPS. */
+static void
+note_drop(struct pub *p)
+{
+	const struct mq_msg *m = NULL;
+
+	for (size_t i = 0; i < mq_ring_count(&p->ring) && m == NULL; i++) {
+		const struct mq_msg *c = mq_ring_at(&p->ring, i);
+		if (c->state == MQ_SENT)
+			m = c;
+	}
+	/* QoS 0 messages are done when written: there is no telling which one it was. */
+	if (m == NULL) {
+		p->probing = p->drops = 0;
+		return;
+	}
+	if (p->probing && m->seq == p->suspect && p->ring.inflight == 1 &&
+	    fk_now_ms() - p->t_probe < PROBE_MS) {
+		p->drops++;
+	} else {
+		p->suspect = m->seq;
+		p->drops = 1;
+	}
+	p->probing = 1;
+	p->reject = p->drops >= POISON_DROPS;
+}
+
 static void
 conn_end(struct pub *p)
 {
 	char why[300];
 	size_t n;
 
+	if (!p->refused && tls_final(p, why, sizeof(why))) {
+		warnx("%s: %s", host_port(p), why);
+		mosquitto_destroy(p->m);
+		p->m = NULL;
+		p->conn = DOWN;
+		mq_ring_requeue(&p->ring);
+		p->lost = 0;
+		if (!p->fatal)
+			p->fatal = FK_BROKER;
+		return;
+	}
 	if (p->refused)
 		snprintf(why, sizeof(why), "broker refused the connection: %s",
 		    p->o->v5 ? mosquitto_reason_string(p->refused) :
@@ -738,6 +1046,8 @@ conn_end(struct pub *p)
 		    strerror(p->lost_errno) : mosquitto_strerror(p->lost_rc));
 	if ((n = strlen(why)) > 0 && why[n - 1] == '.')
 		why[n - 1] = '\0';
+	if (p->conn == UP && !p->refused)
+		note_drop(p);
 	mosquitto_destroy(p->m);
 	p->m = NULL;
 	p->conn = DOWN;
@@ -757,9 +1067,25 @@ pump(struct pub *p)
 {
 	struct mq_msg *m;
 
-	while (p->conn == UP && !p->lost && p->ring.inflight < WINDOW &&
+	while (p->conn == UP && !p->lost &&
+	    p->ring.inflight < (size_t)(p->probing ? 1 : p->window) &&
 	    (m = mq_ring_next(&p->ring)) != NULL) {
 		int mid = 0, rc;
+
+		if (p->reject && m->seq == p->suspect) {
+			char why[120];
+
+			snprintf(why, sizeof(why), "the broker closed the connection on it %d "
+			    "times in a row", POISON_DROPS);
+			if (set_aside(p, m, why) == -1)
+				return;
+			mq_ring_skip(&p->ring);
+			done(p, m, 0);
+			p->reject = p->probing = p->drops = 0;
+			continue;
+		}
+		if (p->probing)
+			p->t_probe = fk_now_ms();
 
 		p->publishing = 1;
 		p->early_mid = 0;
@@ -778,10 +1104,9 @@ pump(struct pub *p)
 		} else if (rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_OVERSIZE_PACKET ||
 		    rc == MOSQ_ERR_MALFORMED_UTF8 || rc == MOSQ_ERR_QOS_NOT_SUPPORTED ||
 		    rc == MOSQ_ERR_INVAL) {
+			if (set_aside(p, m, mosquitto_strerror(rc)) == -1)
+				return;
 			mq_ring_skip(&p->ring);
-			warnx("line %" PRIu64 ": %s: %s", m->line, MQ_MSG_TOPIC(m),
-			    mosquitto_strerror(rc));
-			p->skipped++;
 			done(p, m, 0);
 		} else if (!p->lost) {
 			p->lost = 1;
@@ -968,7 +1293,12 @@ finish(struct pub *p, int why)
 		    n == 1 ? "" : "s", fate);
 	else if (why == FK_SIGNAL)
 		warnx("stopped by signal after line %" PRIu64, p->lineno);
-	if (full)
+	if (full && saved && why == FK_SPOOLFULL && n)
+		warnx("%" PRIu64 " message%s not acknowledged; %s", n, n == 1 ? "" : "s", fate);
+	if (full && p->disk_full)
+		warnx("%s: no room left on its file system (%" PRIu64 " bytes free); input "
+		    "not consumed from line %" PRIu64, dir, p->disk_free, p->lineno);
+	else if (full)
 		warnx("%s: spool full (limit %lld bytes); input not consumed from line %"
 		    PRIu64, dir, p->o->spool_max, p->lineno);
 	if (p->spool && !saved)
@@ -997,6 +1327,7 @@ tick(struct pub *p, long long now)
 	if (now < p->t_tick || p->spool == NULL)
 		return;
 	p->t_tick = now + 1000;
+	disk_look(p);
 	if (p->outage && save_ring(p) == -1 && !p->fatal)
 		p->fatal = FK_IO;
 	if (p->batch && p->outage && now - p->t_batch >= FLUSH_AGE_MS)
@@ -1026,6 +1357,8 @@ run(struct pub *p)
 			p->lost = 1;
 			p->lost_rc = rc;
 		}
+		if (p->conn == UP && now - p->t_up >= STEADY_MS)
+			p->backoff_ms = BACKOFF_MIN_MS;
 		reap(p);
 		feed(p);
 		refill(p);
@@ -1052,12 +1385,25 @@ usage_error(const char *why)
 	fk_usage(usage_lines, 0);
 }
 
+/* -V as mqpub and mosquitto_pub spell it; 1 for MQTT 5. */
+static int
+protocol_arg(const char *s)
+{
+	if (strcmp(s, "5") == 0 || strcmp(s, "mqttv5") == 0)
+		return 1;
+	if (strcmp(s, "311") == 0 || strcmp(s, "mqttv311") == 0)
+		return 0;
+	if (strcmp(s, "31") == 0 || strcmp(s, "mqttv31") == 0)
+		errx(FK_USAGE, "-V: %s: MQTT 3.1 is not supported; use 311 or 5", s);
+	errx(FK_USAGE, "-V: %s: expected 5, 311, mqttv5 or mqttv311", s);
+}
+
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h:p:t:q:ri:k:u:V:L:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h:p:t:q:ri:k:u:V:L:c", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': o->host = optarg; break;
 		case 'p': o->port = (int)num_arg("-p", optarg, 1, 65535); break;
@@ -1068,10 +1414,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'k': o->keepalive = (int)num_arg("-k", optarg, 5, 65535); break;
 		case 'u': o->user = optarg; break;
 		case 'V':
-			if (strcmp(optarg, "5") != 0 && strcmp(optarg, "311") != 0)
-				errx(FK_USAGE, "-V: %s: expected 5 or 311", optarg);
-			o->v5 = optarg[0] == '5';
+			o->v5 = protocol_arg(optarg);
 			break;
+		case 'c': o->persistent = 1; break;
+		case O_NOPASS: o->no_password = 1; break;
+		case O_CAPATH: o->capath = optarg; break;
+		case O_TLSVER: o->tls_version = optarg; break;
+		case O_OSCERTS: o->tls = o->os_certs = 1; break;
+		case O_MAXINFL:
+			o->max_inflight = (int)num_arg("--max-inflight", optarg, 1, RING_CAP);
+			break;
+		case O_WQOS: o->will_qos = (int)num_arg("--will-qos", optarg, 0, 2); break;
+		case O_WRETAIN: o->will_retain = 1; break;
 		case 'L': o->url = optarg; break;
 		case O_PASSFILE: o->passfile = optarg; break;
 		case O_TLS: o->tls = 1; break;
@@ -1130,13 +1484,26 @@ check_opts(struct opts *o, struct pub *p)
 		usage_error("--cert and --key go together");
 	if (o->will_payload && o->will_topic == NULL)
 		usage_error("--will-payload needs --will-topic");
-	if (o->passfile && o->user == NULL)
-		usage_error("--password-file needs -u");
+	if ((o->passfile || o->no_password) && o->user == NULL)
+		usage_error(o->passfile ? "--password-file needs -u" : "--no-password needs -u");
+	if (o->passfile && o->no_password)
+		usage_error("--password-file and --no-password exclude each other");
+	/* Silently connecting without one only ends in "not authorised". */
+	if (o->user && !o->passfile && !o->no_password && getenv("MQPUB_PASSWORD") == NULL)
+		usage_error("-u needs a password: --password-file, MQPUB_PASSWORD, or --no-password");
+	if (o->cafile && o->capath)
+		usage_error("--cafile and --capath exclude each other");
+	if ((o->will_qos >= 0 || o->will_retain) && o->will_topic == NULL)
+		usage_error(o->will_qos >= 0 ? "--will-qos needs --will-topic" :
+		    "--will-retain needs --will-topic");
+	if (o->persistent && o->client_id == NULL)
+		usage_error("-c needs -i: the broker finds the session by the client id");
 	if (o->spool_max && o->spool == NULL)
 		usage_error("--spool-max needs --spool");
 	if (o->client_id && strlen(o->client_id) > ID_MAX)
 		usage_error("-i: longer than 65535 bytes");
-	o->tls |= o->cafile != NULL || o->cert != NULL;
+	o->tls |= o->cafile != NULL || o->capath != NULL || o->cert != NULL ||
+	    o->tls_version != NULL;
 	if (o->insecure && !o->tls)
 		usage_error("--insecure needs TLS (--tls, --cafile or mqtts://)");
 	if (o->port == 0)
@@ -1200,7 +1567,7 @@ open_all(struct pub *p, const struct opts *o)
 	}
 	mosquitto_lib_init();
 	/* Made once now, so what libmosquitto rejects is a usage error, not a failed run. */
-	if ((p->m = mosquitto_new(p->client_id, true, p)) == NULL && errno != ENOMEM)
+	if ((p->m = mosquitto_new(p->client_id, !p->o->persistent, p)) == NULL && errno != ENOMEM)
 		errx(FK_USAGE, "-i: not accepted by libmosquitto (empty or not UTF-8)");
 	if (p->m == NULL)
 		errx(FK_SOFTWARE, "out of memory");
@@ -1211,6 +1578,7 @@ open_all(struct pub *p, const struct opts *o)
 	if (o->spool && (p->spool = mq_spool_open(o->spool, &status, msg, sizeof(msg))) == NULL)
 		errx(status, "%s: %s", o->spool, msg);
 	p->next_seq = p->spool ? mq_spool_next_seq(p->spool) : 0;
+	disk_look(p);
 	p->in_cap = LINE_LIMIT + READ_CHUNK + 2;
 	p->in = malloc(p->in_cap);
 	p->topic_buf = malloc(MQ_TOPIC_MAX + 2);
@@ -1250,7 +1618,7 @@ close_all(struct pub *p)
 int
 main(int argc, char **argv)
 {
-	static struct opts o = { .keepalive = 60, .drain = 30, .qos = 0 };
+	static struct opts o = { .keepalive = 60, .drain = 30, .qos = 0, .will_qos = -1 };
 	static struct pub p;
 	int status;
 

@@ -121,3 +121,80 @@ mq_json_text(const cJSON *v, char *buf, size_t len, const char **text)
 	*text = buf;
 	return (long)strlen(buf);
 }
+
+/* Length of the JSON number at s (RFC 8259 grammar), 0 if none starts there. */
+static size_t
+number_len(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0') {
+		i++;
+	} else {
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+char *
+mq_json_for_topic(const char *s, size_t len)
+{
+	/* At worst every byte is a one-digit number: 3 bytes each. */
+	char *out = malloc(3 * len + 1), *o = out;
+	size_t i = 0;
+
+	if (out == NULL)
+		return NULL;
+	while (i < len) {
+		size_t k;
+
+		if (s[i] == '"') {
+			*o++ = s[i++];
+			while (i < len && s[i] != '"') {
+				if (s[i] == '\\' && i + 1 < len) {
+					if (len - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0) {
+						memcpy(o, "\\u001f", 6);
+						o += 6;
+						i += 6;
+						continue;
+					}
+					*o++ = s[i++];
+				}
+				*o++ = s[i++];
+			}
+			if (i < len)
+				*o++ = s[i++];
+		} else if ((s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) &&
+		    (k = number_len(s + i, len - i)) > 0) {
+			*o++ = '"';
+			memcpy(o, s + i, k);
+			o += k;
+			*o++ = '"';
+			i += k;
+		} else {
+			*o++ = s[i++];
+		}
+	}
+	*o = '\0';
+	return out;
+}

@@ -25,4 +25,14 @@ const cJSON *mq_path_get(const struct mq_path *p, const cJSON *rec);
  */
 long mq_json_text(const cJSON *v, char *buf, size_t len, const char **text);
 
+/*
+ * A copy of the JSON text s for topic fields, malloc'd and NUL terminated
+ * (NULL when out of memory): every number becomes a string of its text as
+ * written, so 12345678901234567890 stays that, not a rounded double; and a
+ * \u0000 escape becomes \u001f, a control character like the others
+ * (replaced in topics), as a NUL would cut the value short.  Text that is
+ * not valid JSON stays not valid.
+ */
+char *mq_json_for_topic(const char *s, size_t len);
+
 #endif

@@ -162,13 +162,39 @@ set_aside(struct mq_spool *sp, const char *name, const char *why)
 	renameat(sp->dirfd, name, sp->dirfd, bad);
 }
 
+/*
+ * Records still intact after a damaged header: what the segment held, as
+ * far as can be told, so the loss is counted and said, never silent.
+ * At least 1, as a segment is never written empty.
+ */
+static uint32_t
+count_intact(int fd, off_t size)
+{
+	unsigned char *buf;
+	struct mq_rec r;
+	uint32_t n = 0;
+	size_t pos = MQ_SEG_HDR;
+	long k;
+
+	if (size <= MQ_SEG_HDR || (buf = malloc((size_t)size)) == NULL)
+		return 1;
+	if (read_all(fd, buf, (size_t)size, 0) == 0)
+		while (pos < (size_t)size &&
+		    (k = mq_rec_decode(buf + pos, (size_t)size - pos, &r)) > 0) {
+			pos += (size_t)k;
+			n++;
+		}
+	free(buf);
+	return n ? n : 1;
+}
+
 /* Index one segment file by its header. */
 static void
 scan_seg(struct mq_spool *sp, const char *name, uint64_t key)
 {
 	unsigned char hdr[MQ_SEG_HDR];
 	struct seg s = { .key = key };
-	struct stat st;
+	struct stat st = { 0 };
 	int fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC);
 
 	if (fd == -1) {
@@ -178,8 +204,14 @@ scan_seg(struct mq_spool *sp, const char *name, uint64_t key)
 	if (fstat(fd, &st) == -1 || read_all(fd, hdr, sizeof(hdr), 0) == -1 ||
 	    mq_seg_header_parse(hdr, sizeof(hdr), &s.key, &s.last, &s.count) == -1 ||
 	    s.key != key || s.count == 0) {
+		char why[120];
+		uint32_t n = count_intact(fd, st.st_size);
+
 		close(fd);
-		set_aside(sp, name, "not an intact spool segment");
+		snprintf(why, sizeof(why), "not an intact spool segment (%" PRIu32
+		    " message%s not sent)", n, n == 1 ? "" : "s");
+		set_aside(sp, name, why);
+		sp->damaged += n;
 		return;
 	}
 	close(fd);

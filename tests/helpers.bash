@@ -54,23 +54,45 @@ fk_port_open() {
 }
 
 # Start a private mosquitto on a free loopback port: sets FK_BROKER_PORT, FK_BROKER_PID.
-# Extra config lines may be passed as arguments.
+# Its limits are mosquitto's defaults (max_inflight_messages 20, max_queued_messages 1000), as
+# users run it; a test about a limit passes that limit as an extra config line (arguments).
+# A port picked free can be taken before mosquitto binds it: then another port is tried
+# (FK_BROKER_PORT_WANT, a port the test needs, is tried again as it is).
 fk_start_broker() {
-	FK_BROKER_PORT=${FK_BROKER_PORT_WANT:-$(fk_free_port)}
-	local conf="$FK_TMP/mosquitto.$FK_BROKER_PORT.conf" l
-	{
-		echo "listener $FK_BROKER_PORT 127.0.0.1"
-		echo "allow_anonymous true"
-		echo "persistence false"
-		echo "max_queued_messages 0"
-		echo "max_inflight_messages 0"
-		echo "log_dest file $FK_TMP/mosquitto.$FK_BROKER_PORT.log"
-		[ "$(id -u)" -eq 0 ] && echo "user root"
-		for l in "$@"; do echo "$l"; done
-	} > "$conf"
-	fk_bg mosquitto -c "$conf"
-	FK_BROKER_PID=$FK_LAST_PID
-	fk_wait_for 10 fk_port_open "$FK_BROKER_PORT"
+	local try conf log l
+	for try in 1 2 3 4 5; do
+		FK_BROKER_PORT=${FK_BROKER_PORT_WANT:-$(fk_free_port)}
+		conf="$FK_TMP/mosquitto.$FK_BROKER_PORT.conf"
+		log="$FK_TMP/mosquitto.$FK_BROKER_PORT.log"
+		{
+			echo "listener $FK_BROKER_PORT 127.0.0.1"
+			echo "allow_anonymous true"
+			echo "persistence false"
+			echo "log_dest file $log"
+			echo "log_type error"
+			echo "log_type warning"
+			echo "log_type notice"
+			echo "log_type information"
+			[ "$(id -u)" -eq 0 ] && echo "user root"
+			for l in "$@"; do echo "$l"; done
+		} > "$conf"
+		: > "$log"
+		fk_bg mosquitto -c "$conf"
+		FK_BROKER_PID=$FK_LAST_PID
+		# mosquitto says "running" only once every listener is bound, and exits if one cannot be.
+		fk_wait_for 10 _fk_broker_settled "$FK_BROKER_PID" "$log" || return 1
+		if kill -0 "$FK_BROKER_PID" 2>/dev/null; then
+			fk_wait_for 10 fk_port_open "$FK_BROKER_PORT"
+			return
+		fi
+		echo "mosquitto on port $FK_BROKER_PORT exited (try $try): $(tail -n 2 "$log")" >&2
+		[ -n "${FK_BROKER_PORT_WANT:-}" ] && sleep 0.2
+	done
+	return 1
+}
+
+_fk_broker_settled() {
+	! kill -0 "$1" 2>/dev/null || grep -q ' running$' "$2"
 }
 
 # Start temsim with a symlink at $FK_TMP/tty (or FK_TTY): sets FK_TTY, FK_SIM_PID.

@@ -9,7 +9,7 @@ load mqpub_helpers
 setup() {
 	fk_setup
 	fk_start_broker
-	mq_sub "$FK_TMP/sub" 'heat/#' 'c4/#' 'raw/#' 'p/#' 'v5/#'
+	mq_sub "$FK_TMP/sub" 'heat/#' 'c4/#' 'raw/#' 'p/#' 'v5/#' 'paste/#'
 }
 
 teardown() { fk_teardown; }
@@ -156,7 +156,24 @@ heat/will gone' ]
 	[ "$stderr" = 'mqpub: -q: 3: too large (expected 0..2)' ]
 	run --separate-stderr mqpub -h 127.0.0.1 -t x -V 4
 	[ "$status" -eq 2 ]
-	[ "$stderr" = 'mqpub: -V: 4: expected 5 or 311' ]
+	[ "$stderr" = 'mqpub: -V: 4: expected 5, 311, mqttv5 or mqttv311' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x -V mqttv31
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: -V: mqttv31: MQTT 3.1 is not supported; use 311 or 5' ]
+	run --separate-stderr env -u MQPUB_PASSWORD mqpub -h 127.0.0.1 -t x -u meter
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = 'mqpub: -u needs a password: --password-file, MQPUB_PASSWORD, or --no-password' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x -c
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = 'mqpub: -c needs -i: the broker finds the session by the client id' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x --will-qos 1
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = 'mqpub: --will-qos needs --will-topic' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x --max-inflight 0
+	[ "$status" -eq 2 ]
+	[ "$stderr" = 'mqpub: --max-inflight: 0: too small (expected 1..16384)' ]
+	run --separate-stderr mqpub -h 127.0.0.1 -t x -P secret
+	[ "$status" -eq 2 ]
 	run --separate-stderr mqpub -h 127.0.0.1 -t x --split --raw
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = 'mqpub: --payload, --split and --raw exclude each other' ]
@@ -197,4 +214,37 @@ heat/will gone' ]
 	run --separate-stderr pub -i '' -t x < /dev/null
 	[ "$status" -eq 2 ]
 	[ "$stderr" = 'mqpub: -i: not accepted by libmosquitto (empty or not UTF-8)' ]
+}
+
+@test "mosquitto_pub's spellings: a pasted command line with long options and -V mqttv5 works" {
+	echo '{"n":1}' > "$FK_TMP/in"
+	run --separate-stderr mqpub --host 127.0.0.1 --port "$FK_BROKER_PORT" --topic 'paste/{n}' \
+		--qos 1 --retain --id paste-1 -V mqttv5 --disable-clean-session --keepalive 30 \
+		--will-topic paste/will --will-qos 1 --will-retain < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -t 'paste/{n}' -V mqttv311 -c \
+		-i paste-2 -q 2 < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 2
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'paste/1 {"n":1}
+paste/1 {"n":1}' ]
+	# --retain took effect: a later subscriber gets it.
+	run timeout 10 mosquitto_sub -h 127.0.0.1 -p "$FK_BROKER_PORT" -t 'paste/#' -C 1 -v
+	[ "$output" = 'paste/1 {"n":1}' ]
+}
+
+@test "templates: a NUL in a value is replaced, not an end; integers exactly as written" {
+	printf '%s\n' '{"serial":"a\u0000b"}' '{"serial":"a"}' '{"serial":12345678901234567890}' \
+		'{"serial":9007199254740993}' '{"serial":-0.50}' > "$FK_TMP/in"
+	run --separate-stderr pub -t 'heat/{serial}' < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 5
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'heat/a_b {"serial":"a\u0000b"}
+heat/a {"serial":"a"}
+heat/12345678901234567890 {"serial":12345678901234567890}
+heat/9007199254740993 {"serial":9007199254740993}
+heat/-0.50 {"serial":-0.50}' ]
 }

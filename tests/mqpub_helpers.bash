@@ -30,14 +30,30 @@ mq_synced() {
 
 # mq_sub OUT FILTER...: mosquitto_sub -v at QoS 1 into OUT; returns once it demonstrably receives.
 # MQ_SUB_PORT and MQ_SUB_OPTS (TLS, credentials) change where and how it connects.
+# A default-config mosquitto drops what a QoS 1 subscriber has not taken beyond 20 in flight and
+# 1000 queued: the counting subscriber speaks MQTT 5 and takes up to 65535 unacknowledged, so
+# what it misses is what never reached the broker.  MQ_SUB_V=311 for brokers without MQTT 5.
 mq_sub() {
 	local out=$1 args=() t
 	shift
 	for t in "$@" fk-sync; do args+=(-t "$t"); done
+	if [ "${MQ_SUB_V:-5}" = 5 ]; then
+		args+=(-V mqttv5 -D connect receive-maximum 65535)
+	fi
 	# shellcheck disable=SC2086
 	fk_bg mosquitto_sub -h 127.0.0.1 -p "${MQ_SUB_PORT:-$FK_BROKER_PORT}" ${MQ_SUB_OPTS:-} \
 		-q 1 -v "${args[@]}" > "$out"
 	fk_wait_for 10 mq_synced "$out"
+}
+
+# mq_flushed OUT: everything the broker took before now has reached the subscriber writing OUT
+# (a marker published now arrives after it: one broker, one subscription queue, in order).
+mq_flushed() {
+	local token="flush-$$-$RANDOM"
+	# shellcheck disable=SC2086
+	mosquitto_pub -h 127.0.0.1 -p "${MQ_SUB_PORT:-$FK_BROKER_PORT}" ${MQ_SUB_OPTS:-} \
+		-q 1 -t fk-sync -m "$token"
+	fk_wait_for 60 grep -q "^fk-sync $token\$" "$1"
 }
 
 # Messages the subscriber got, without the sync ones.
@@ -106,4 +122,33 @@ mq_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # mq_read_whole PID FILE: PID has read FILE, its standard input, to the end.
 mq_read_whole() {
 	[ "$(awk '$1 == "pos:" { print $2 }' "/proc/$1/fdinfo/0")" -eq "$(stat -c %s "$2")" ]
+}
+
+# mq_start_aedes [ARGS...]: the aedes broker of tests/peers (a second, independent MQTT 3.1.1
+# implementation, installed by `make deps`) on a free loopback port the kernel picks: sets
+# FK_BROKER_PORT (the peer is stopped by fk_teardown); connections are logged to
+# $FK_TMP/aedes.log.
+mq_start_aedes() {
+	local pf="$FK_TMP/aedes.port"
+	if [ ! -d "$FK_TOP/tests/peers/node_modules/aedes" ]; then
+		echo "aedes is not installed in tests/peers: run make deps" >&2
+		return 1
+	fi
+	rm -f "$pf"
+	fk_bg node "$FK_TOP/tests/peers/aedes-broker.js" "$pf" "$@" > "$FK_TMP/aedes.log"
+	fk_wait_for 20 test -s "$pf"
+	FK_BROKER_PORT=$(cat "$pf")
+	fk_wait_for 10 fk_port_open "$FK_BROKER_PORT"
+}
+
+# mq_drain_spool PORT SPOOL PREFIX: the broker back on PORT, a subscriber on PREFIX/#, and a run
+# with no new input that must deliver the whole spool (exit 0, silent); returns once all of it
+# reached the subscriber ($FK_TMP/sub).
+mq_drain_spool() {
+	FK_BROKER_PORT_WANT=$1 fk_start_broker
+	mq_sub "$FK_TMP/sub" "$3/#"
+	run --separate-stderr mqpub -h 127.0.0.1 -p "$1" -q 1 -t "$3/{serial}" --spool "$2" < /dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	mq_flushed "$FK_TMP/sub"
 }

@@ -52,8 +52,8 @@ teardown() { fk_teardown; }
 	# It is running and connected; ps shows its arguments, but not the password.
 	ps -eo pid,args > "$FK_TMP/ps"
 	grep -q "^ *$pid mqpub -h 127.0.0.1 -p $FK_BROKER_PORT --cafile .* -u meter --password-file" "$FK_TMP/ps"
-	! grep -q 'Sw0rdf1sh' "$FK_TMP/ps"
-	! grep -q 'Sw0rdf1sh' "/proc/$pid/cmdline"
+	run ! grep -q 'Sw0rdf1sh' "$FK_TMP/ps"
+	run ! grep -q 'Sw0rdf1sh' "/proc/$pid/cmdline"
 	exec 7>&-
 	rc=0
 	wait "$pid" || rc=$?
@@ -86,9 +86,91 @@ mqpub: 1 message not acknowledged; kept in spool $FK_TMP/spool" ]
 	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" \
 		--cafile "$FK_TMP/tls/other-ca.pem" -u meter --password-file "$FK_TMP/pw" -q 1 -t tls/x \
 		--drain-timeout 1 < "$FK_TMP/in"
-	[ "$status" -eq 4 ]
-	[[ "$stderr" == "mqpub: 127.0.0.1:$FK_BROKER_PORT: TLS: OpenSSL Error"*"certificate verify failed; retrying
-mqpub: 1 message not acknowledged within 1 s; lost (no --spool)" ]]
+	[ "$status" -eq 8 ]
+	[ "${stderr%%$'\n'*}" = "mqpub: 127.0.0.1:$FK_BROKER_PORT: TLS: the broker's certificate is not from a CA in $FK_TMP/tls/other-ca.pem" ]
+}
+
+@test "the system's store as OpenSSL sees it (SSL_CERT_FILE) serves --tls and mqtts://" {
+	echo '{"a":1}' > "$FK_TMP/in"
+	MQ_SUB_OPTS="$MQ_SUB_OPTS" mq_sub "$FK_TMP/sub" 'os/#'
+	run --separate-stderr env SSL_CERT_FILE="$FK_TMP/tls/ca.pem" mqpub -h 127.0.0.1 \
+		-p "$FK_BROKER_PORT" --tls -u meter --password-file "$FK_TMP/pw" -q 1 -t os/tls < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run --separate-stderr env SSL_CERT_FILE="$FK_TMP/tls/ca.pem" mqpub -L \
+		"mqtts://meter@127.0.0.1:$FK_BROKER_PORT/os/url" --password-file "$FK_TMP/pw" -q 1 \
+		< "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# --tls-use-os-certs: the system's store besides a --cafile that does not hold the CA.
+	run --separate-stderr env SSL_CERT_FILE="$FK_TMP/tls/ca.pem" mqpub -h 127.0.0.1 \
+		-p "$FK_BROKER_PORT" --cafile "$FK_TMP/tls/other-ca.pem" --tls-use-os-certs -u meter \
+		--password-file "$FK_TMP/pw" -q 1 -t os/both < "$FK_TMP/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 3
+	run mq_got "$FK_TMP/sub"
+	[ "$output" = 'os/tls {"a":1}
+os/url {"a":1}
+os/both {"a":1}' ]
+	# A store without the test CA: said plainly, final, not retried for the drain timeout.
+	run --separate-stderr env SSL_CERT_FILE="$FK_TMP/tls/other-ca.pem" timeout 25 mqpub \
+		-L "mqtts://meter@127.0.0.1:$FK_BROKER_PORT/os/url" --password-file "$FK_TMP/pw" -q 1 \
+		--drain-timeout 30 < "$FK_TMP/in"
+	[ "$status" -eq 8 ]
+	[ "${stderr%%$'\n'*}" = "mqpub: 127.0.0.1:$FK_BROKER_PORT: TLS: the broker's certificate is not from a CA in the system's store (--cafile names one)" ]
+}
+
+# final_with_cert CERT KEY WHY: a broker with this certificate (in $FK_TMP/tls); mqpub trusting
+# the test CA gives up at once, exit 8, first saying "TLS: WHY" (not after the drain timeout).
+final_with_cert() {
+	fk_start_broker "cafile $FK_TMP/tls/ca.pem" "certfile $FK_TMP/tls/$1" \
+		"keyfile $FK_TMP/tls/$2"
+	echo '{"a":1}' > "$FK_TMP/in"
+	run --separate-stderr timeout 25 mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" \
+		--cafile "$FK_TMP/tls/ca.pem" -q 1 -t x --drain-timeout 30 < "$FK_TMP/in"
+	[ "$status" -eq 8 ]
+	[ "${stderr%%$'\n'*}" = "mqpub: 127.0.0.1:$FK_BROKER_PORT: TLS: $3" ]
+}
+
+@test "a broker certificate for another name: final, said so" {
+	(
+		cd "$FK_TMP/tls" || exit 1
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout o.key \
+			-out o.csr -subj /CN=other.example
+		printf 'subjectAltName=DNS:other.example\n' > oext
+		openssl x509 -req -in o.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out o.pem \
+			-days 2 -extfile oext
+	) > /dev/null 2>&1
+	final_with_cert o.pem o.key "the broker's certificate is not for 127.0.0.1"
+}
+
+@test "an expired broker certificate: final, said so" {
+	(
+		cd "$FK_TMP/tls" || exit 1
+		# Valid until a day ago: -days -1 puts notAfter before now.
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+			-out expired.pem -days -1 -extfile ext
+	) > /dev/null 2>&1
+	final_with_cert expired.pem server.key "the broker's certificate has expired"
+}
+
+@test "a broker that wants a client certificate: none, or one it does not trust, is final and said so" {
+	fk_start_broker "cafile $FK_TMP/tls/ca.pem" "certfile $FK_TMP/tls/server.pem" \
+		"keyfile $FK_TMP/tls/server.key" "require_certificate true"
+	echo '{"a":1}' > "$FK_TMP/in"
+	for v in tlsv1.3 tlsv1.2; do
+		run --separate-stderr timeout 25 mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" \
+			--cafile "$FK_TMP/tls/ca.pem" --tls-version "$v" -q 1 -t x --drain-timeout 30 \
+			< "$FK_TMP/in"
+		[ "$status" -eq 8 ]
+		[[ "$stderr" == *"mqpub: 127.0.0.1:$FK_BROKER_PORT: TLS: the broker wants a client certificate (--cert, --key)"* ]]
+	done
+	run --separate-stderr timeout 25 mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" \
+		--cafile "$FK_TMP/tls/ca.pem" --cert "$FK_TMP/tls/other-ca.pem" \
+		--key "$FK_TMP/tls/other.key" -q 1 -t x --drain-timeout 30 < "$FK_TMP/in"
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == *"TLS: the broker did not accept the client certificate $FK_TMP/tls/other-ca.pem (unknown ca)"* ]]
 }
 
 @test "a TLS file gone before a reconnection: the run ends, what it read is in the spool" {
