@@ -28,7 +28,7 @@
 #define FULL_WAY	(-1)	/* not an exit status: leave the fast way for the full one */
 
 static const char *const usage[] = {
-	"temarchive -d device [-b baud] [-a addr]... [-k hour|day|month]... [--last n]",
+	"temarchive -d device [-b baud] [-a addr[=name]]... [-k hour|day|month]... [--last n]",
 	"[--from time] [--to time] [--state file] [--dump file] [--strict]",
 	"[--retries n] [--timeout ms] [--trace]",
 	"temarchive --decode file [--strict]",
@@ -64,6 +64,7 @@ struct meter {
 	struct tem_region rg[3];
 	uint32_t ptr[3];
 	uint8_t first[3][TEM_REC_SIZE];	/* the fast way: each ring's first new record */
+	struct tem_prev prev;		/* for the deltas */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -136,7 +137,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'd': o->dev = optarg; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a': tem_addr_arg(o->addr, &o->naddr, optarg); break;
+		case 'a': tem_addr_named_arg(o->addr, &o->naddr, optarg); break;
 		case 'k': add_kind(o, optarg); break;
 		case O_LAST: o->sel.last = (unsigned long)num_arg("--last", optarg, 1, 100000); break;
 		case O_FROM: o->sel.from = time_arg("--from", optarg); o->sel.has_from = 1; break;
@@ -336,6 +337,7 @@ deliver(struct run *r, struct meter *mt, enum tem_kind k, unsigned slot, uint32_
 	}
 	if ((o = tem_rec_json(rec, &mt->m, k, &why)) == NULL)
 		return FK_SOFTWARE;	/* dates were checked by the caller */
+	tem_rec_delta(&mt->prev, o, rec, &mt->m, k);
 	rc = jsonl_write(stdout, o);
 	cJSON_Delete(o);
 	if (rc != JSONL_OK) {
@@ -673,6 +675,7 @@ read_meter(struct run *r, uint8_t addr)
 	if (mt == NULL)
 		err(FK_SOFTWARE, NULL);
 	mt->addr = mt->m.address = addr;
+	mt->m.name = tem_addr_name(addr);
 	if ((sm = fast_meter(r, addr)) != NULL)
 		rc = read_fast(r, mt, sm);
 	if (rc == FULL_WAY) {
@@ -689,7 +692,8 @@ static int
 decode_rec(const struct opts *o, const uint8_t *ram, const struct tem_dump_line *dl,
     int lineno)
 {
-	struct tem_meter m = { .address = dl->meter };
+	static struct tem_prev *prev[256];	/* each meter's, as in a live run */
+	struct tem_meter m = { .address = dl->meter, .name = tem_addr_name(dl->meter) };
 	const char *why;
 	enum tem_kind k;
 	unsigned slot;
@@ -713,6 +717,9 @@ decode_rec(const struct opts *o, const uint8_t *ram, const struct tem_dump_line 
 		cJSON_Delete(j);
 		return FK_PROTO;
 	}
+	if (prev[dl->meter] == NULL && (prev[dl->meter] = calloc(1, sizeof(**prev))) == NULL)
+		err(FK_SOFTWARE, NULL);
+	tem_rec_delta(prev[dl->meter], j, dl->data, &m, k);
 	rc = jsonl_write(stdout, j);
 	cJSON_Delete(j);
 	if (rc == JSONL_ERR)

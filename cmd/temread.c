@@ -20,7 +20,7 @@
 #define MAX_READS 32
 
 static const char *const usage[] = {
-	"temread -d device [-b baud] [-a addr]... [--retries n] [--timeout ms]",
+	"temread -d device [-b baud] [-a addr[=name]]... [--retries n] [--timeout ms]",
 	"[--trace]",
 	NULL
 };
@@ -54,7 +54,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'd': o->dev = optarg; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a': tem_addr_arg(o->addr, &o->naddr, optarg); break;
+		case 'a': tem_addr_named_arg(o->addr, &o->naddr, optarg); break;
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;
@@ -86,6 +86,8 @@ system_json(const struct tem_reading *r, int i)
 	tem_json_channels(o, "p_ch", "p_mpa", s->p_mask, r->p_mpa, TEM_T_CH, 3);
 	tem_json_channels(o, "flow_ch", "flow_m3h", s->g_mask, r->flow_m3h, TEM_G_ALL, 3);
 	tem_json_channels(o, NULL, "flow_th", s->g_mask, r->flow_th, TEM_G_ALL, 3);
+	tem_json_named(o, s->type, s->t_mask, r->t_c, TEM_T_CH, s->g_mask, r->flow_m3h,
+	    r->flow_th, TEM_G_ALL);
 	cJSON_AddNumberToObject(o, "time_ok_s", s->time_ok_s);
 	cJSON_AddNumberToObject(o, "time_flow_low_s", s->time_e_s[0]);
 	cJSON_AddNumberToObject(o, "time_flow_high_s", s->time_e_s[1]);
@@ -105,6 +107,8 @@ reading_json(const char *dev, uint8_t addr, const char *model, const uint8_t *ra
 	tem_map_decode(ram, &r);
 	cJSON_AddStringToObject(o, "read_at", jsonl_utc(iso, sizeof(iso), time(NULL)));
 	cJSON_AddNumberToObject(o, "address", addr);
+	if (tem_addr_name(addr))
+		cJSON_AddStringToObject(o, "name", tem_addr_name(addr));
 	cJSON_AddStringToObject(o, "model", model);
 	cJSON_AddNumberToObject(o, "serial", r.serial);
 	if (r.clock_ok)
@@ -158,6 +162,8 @@ read_meter(struct tem_link *l, const char *dev, uint8_t addr, const struct tem_s
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "read_at", jsonl_utc(iso, sizeof(iso), time(NULL)));
 	cJSON_AddNumberToObject(*out, "address", addr);
+	if (tem_addr_name(addr))
+		cJSON_AddStringToObject(*out, "name", tem_addr_name(addr));
 	cJSON_AddStringToObject(*out, "error", tem_link_error(l, -1, msg, sizeof(msg)));
 	cJSON_AddStringToObject(*out, "status", fk_exit_name(tem_status_exit(s)));
 	return s;
