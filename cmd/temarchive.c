@@ -20,6 +20,7 @@
 #include "tem_dump.h"
 #include "tem_link.h"
 #include "tem_opt.h"
+#include "tem_tz.h"
 #include "tem_plan.h"
 #include "tem_rec.h"
 #include "tem_state.h"
@@ -30,8 +31,8 @@
 static const char *const usage[] = {
 	"temarchive -d device [-b baud] [-a addr[=name]]... [-k hour|day|month]... [--last n]",
 	"[--from time] [--to time] [--state file] [--dump file] [--strict]",
-	"[--retries n] [--timeout ms] [--trace]",
-	"temarchive --decode file [--strict]",
+	"[--retries n] [--timeout ms] [--trace] [--tz zone]",
+	"temarchive --decode file [--strict] [--tz zone]",
 	NULL
 };
 
@@ -76,7 +77,7 @@ on_signal(int sig)
 }
 
 enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_RETRIES,
-	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION };
+	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_TZ };
 
 static long long
 time_arg(const char *opt, const char *s)
@@ -122,10 +123,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "trace", no_argument, NULL, O_TRACE },
+		{ "tz", required_argument, NULL, O_TZ },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
+	char why[300];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -133,7 +136,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->tries = 3;
 	o->timeout_ms = 1000;
 	while ((c = getopt_long(argc, argv, "d:b:a:k:", lo, NULL)) != -1) {
-		o->live_opts += c != O_DECODE && c != O_STRICT;
+		o->live_opts += c != O_DECODE && c != O_STRICT && c != O_TZ;
 		switch (c) {
 		case 'd': o->dev = optarg; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
@@ -149,6 +152,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;
+		case O_TZ:
+			if (tem_tz_set(optarg, why, sizeof(why)) == -1)
+				errx(FK_USAGE, "--tz: %s", why);
+			break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
 		default: fk_usage(usage, 0);

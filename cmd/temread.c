@@ -16,12 +16,13 @@
 #include "tem_link.h"
 #include "tem_map.h"
 #include "tem_opt.h"
+#include "tem_tz.h"
 
 #define MAX_READS 32
 
 static const char *const usage[] = {
 	"temread -d device [-b baud] [-a addr[=name]]... [--retries n] [--timeout ms]",
-	"[--trace]",
+	"[--tz zone] [--trace]",
 	NULL
 };
 
@@ -31,7 +32,16 @@ struct opts {
 	uint8_t addr[TEM_MAX_METERS];
 };
 
-enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION };
+enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_TZ };
+
+static void
+tz_arg(const char *zone)
+{
+	char err[300];
+
+	if (tem_tz_set(zone, err, sizeof(err)) == -1)
+		errx(FK_USAGE, "--tz: %s", err);
+}
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
@@ -40,6 +50,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "trace", no_argument, NULL, O_TRACE },
+		{ "tz", required_argument, NULL, O_TZ },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -58,6 +69,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;
+		case O_TZ: tz_arg(optarg); break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
 		default: fk_usage(usage, 0);
@@ -101,7 +113,7 @@ reading_json(const char *dev, uint8_t addr, const char *model, const uint8_t *ra
 {
 	struct tem_reading r;
 	cJSON *o = cJSON_CreateObject(), *sys;
-	char iso[24];
+	char iso[32];
 	unsigned n;
 
 	tem_map_decode(ram, &r);
@@ -112,7 +124,7 @@ reading_json(const char *dev, uint8_t addr, const char *model, const uint8_t *ra
 	cJSON_AddStringToObject(o, "model", model);
 	cJSON_AddNumberToObject(o, "serial", r.serial);
 	if (r.clock_ok)
-		cJSON_AddStringToObject(o, "meter_clock", tem_time_iso(iso, &r.clock));
+		cJSON_AddStringToObject(o, "meter_clock", tem_tz_time_iso(iso, sizeof(iso), &r.clock));
 	else
 		cJSON_AddNullToObject(o, "meter_clock");
 	if (r.flash_type == 0x1F24 || r.flash_type == 0x1F25)

@@ -9,6 +9,7 @@
 #include "tem_json.h"
 #include "tem_map.h"
 #include "tem_rec.h"
+#include "tem_tz.h"
 
 enum tem_when_rc
 tem_when(const uint8_t b[4], long long *key)
@@ -255,8 +256,8 @@ tem_rec_json(const uint8_t *rec, const struct tem_meter *m, enum tem_kind k,
 	if (m->name)
 		cJSON_AddStringToObject(o, "name", m->name);
 	cJSON_AddStringToObject(o, "kind", tem_kind_name(k));
-	cJSON_AddStringToObject(o, "period", tem_when_iso(iso, sizeof(iso), period));
-	cJSON_AddStringToObject(o, "written", tem_when_iso(iso, sizeof(iso), written));
+	cJSON_AddStringToObject(o, "period", tem_tz_iso(iso, sizeof(iso), period));
+	cJSON_AddStringToObject(o, "written", tem_tz_iso(iso, sizeof(iso), written));
 	cJSON_AddStringToObject(o, "checksum", tem_rec_cs_ok(rec) ? "ok" : "mismatch");
 	/* The source gives no comma for the total; system 1's is the best guess. */
 	integ(o, "energy_total_mwh", rec, TEM_R_ENERGYALL, TEM_R_LENERGYALL, 0,
