@@ -29,10 +29,11 @@ sub_new() {
 	fk_wait_for 10 mq_synced "$out"
 }
 
-# A reading from temread against temsim's default meter (two systems, see temsim(1)).
+# A reading from temread against temsim's default meter (two systems, see temsim(1)),
+# named boiler-room.
 reading() {
 	fk_start_temsim
-	temread -d "$FK_TTY" > "$FK_TMP/reading"
+	temread -d "$FK_TTY" -a 1=boiler-room > "$FK_TMP/reading"
 }
 
 # check_configs CONFIGS READINGS: every config against the reading on its state_topic.
@@ -108,12 +109,13 @@ PY
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	mq_sub "$FK_TMP/late" 'homeassistant/#' 'fk/gw'
-	fk_wait_for 10 mq_count_ge "$FK_TMP/live" 33
-	# 31 sensors in temsim's default meter: 2 top-level, 2 x (3 integrators, 5 counters),
-	# system 1: 2 t_c, 2 p_mpa, 2 flow_m3h, 2 flow_th; system 2: 2 t_c, 1 of each other.
+	fk_wait_for 10 mq_count_ge "$FK_TMP/live" 40
+	# 38 sensors in temsim's default meter: 2 top-level, 2 x (3 integrators, 5 counters),
+	# system 1: 2 t_c, 2 p_mpa, 2 flow_m3h, 2 flow_th and 7 named values (two_pipe);
+	# system 2: 2 t_c, 1 of each other.
 	run check_configs "$FK_TMP/late" "$FK_TMP/live"
 	[ "$status" -eq 0 ]
-	[ "$output" = 31 ]
+	[ "$output" = 38 ]
 	# Configs and "online" come before the reading they describe.
 	[ "$(mq_got "$FK_TMP/live" | tail -n 1 | cut -d' ' -f1)" = heat/1000001 ]
 	[ "$(mq_got "$FK_TMP/live" | head -n 1)" = 'fk/gw online' ]
@@ -126,11 +128,15 @@ PY
 	[ "$(jq -r .value_template <<< "$e")" = "{{ value_json['systems'][0]['energy_mwh'] }}" ]
 	[ "$(jq -r '.availability_topic + " " + .payload_not_available' <<< "$e")" = 'fk/gw offline' ]
 	[ "$(jq -r '.device.name + "|" + .device.via_device' <<< "$e")" = \
-		"ТЕМС106 1000001|fieldkit_gateway_$(hostname)" ]
+		"boiler-room|fieldkit_gateway_$(hostname)" ]
 	t=$(grep '^homeassistant/sensor/fieldkit_1000001/systems_2_t_c_4/config ' "$FK_TMP/late" |
 		cut -d' ' -f2-)
 	[ "$(jq -r '[.device_class, .unit_of_measurement, .value_template] | join(" ")' <<< "$t")" = \
 		"temperature °C {{ value_json['systems'][1]['t_c'][1] }}" ]
+	dt=$(grep '^homeassistant/sensor/fieldkit_1000001/systems_1_dt_c/config ' "$FK_TMP/late" |
+		cut -d' ' -f2-)
+	[ "$(jq -r '[.device_class, .unit_of_measurement, .state_class] | join(" ")' <<< "$dt")" = \
+		'temperature_delta °C measurement' ]
 }
 
 @test "a second run with the same fields announces nothing; a changed set is announced again" {
@@ -151,9 +157,9 @@ PY
 	jq -c '.systems[1] |= (del(.p_ch) | del(.p_mpa))' "$FK_TMP/reading" > "$FK_TMP/changed"
 	run --separate-stderr pub < "$FK_TMP/changed"
 	[ "$status" -eq 0 ]
-	fk_wait_for 10 mq_count_ge "$FK_TMP/again" 32
+	fk_wait_for 10 mq_count_ge "$FK_TMP/again" 39
 	run mq_got "$FK_TMP/again"
-	[ "$(grep -c '^homeassistant/.*/config {' <<< "$output")" -eq 30 ]
+	[ "$(grep -c '^homeassistant/.*/config {' <<< "$output")" -eq 37 ]
 	[ "$(grep -c '^homeassistant/sensor/fieldkit_1000001/systems_2_p_mpa_3/config (null)$' <<< "$output")" -eq 1 ]
 	[ "$(tail -n 1 <<< "$output" | cut -d' ' -f1)" = heat/1000001 ]
 }
@@ -169,8 +175,8 @@ PY
 	sub_new "$FK_TMP/sub" 'ha-test/#'
 	run --separate-stderr bare
 	[ "$status" -eq 0 ]
-	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 31
-	[ "$(mq_got "$FK_TMP/sub" | grep -c '^ha-test/sensor/fieldkit_1000001/')" -eq 31 ]
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 38
+	[ "$(mq_got "$FK_TMP/sub" | grep -c '^ha-test/sensor/fieldkit_1000001/')" -eq 38 ]
 	# A broker that is not there: the run ends unacknowledged, the state stays empty.
 	port=$(fk_free_port)
 	run --separate-stderr mqpub -h 127.0.0.1 -p "$port" -q 1 -t 'heat/{serial}' --discovery \
