@@ -26,6 +26,8 @@
 #include "fk_cli.h"
 #include "fk_clock.h"
 #include "fk_exit.h"
+#include "mq_disc.h"
+#include "mq_disc_file.h"
 #include "mq_json.h"
 #include "mq_payload.h"
 #include "mq_rec.h"
@@ -80,6 +82,7 @@ static const char *const usage_lines[] = {
 	"      [--will-topic topic [--will-payload text] [--will-qos 0|1|2] [--will-retain]]",
 	"      [--payload field | --split | --raw]",
 	"      [--strict] [--spool dir] [--spool-max bytes] [--drain-timeout seconds]",
+	"      [--discovery[=prefix]] [--discovery-id template] [--discovery-state file]",
 	"mqpub -L url [-t template] [option ...]",
 	NULL
 };
@@ -88,7 +91,7 @@ enum {
 	O_PASSFILE = 256, O_TLS, O_CAFILE, O_CERT, O_KEY, O_INSECURE, O_WTOPIC,
 	O_WPAYLOAD, O_SPOOL, O_SPOOLMAX, O_PAYLOAD, O_SPLIT, O_RAW, O_STRICT,
 	O_DRAIN, O_HELP, O_VERSION, O_NOPASS, O_CAPATH, O_TLSVER, O_OSCERTS,
-	O_MAXINFL, O_WQOS, O_WRETAIN
+	O_MAXINFL, O_WQOS, O_WRETAIN, O_DISC, O_DISC_ID, O_DISC_STATE
 };
 
 static const struct option longopts[] = {
@@ -128,6 +131,9 @@ static const struct option longopts[] = {
 	{ "protocol-version", required_argument, NULL, 'V' },
 	{ "disable-clean-session", no_argument, NULL, 'c' },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "discovery", optional_argument, NULL, O_DISC },
+	{ "discovery-id", required_argument, NULL, O_DISC_ID },
+	{ "discovery-state", required_argument, NULL, O_DISC_STATE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -136,6 +142,7 @@ struct opts {
 	const char *cert, *key, *will_topic, *will_payload, *spool, *payload;
 	const char *capath, *tls_version;
 	int no_password, persistent, will_qos, will_retain, os_certs;
+	const char *disc, *disc_id, *disc_state;
 	int port, qos, retain, keepalive, v5, tls, insecure, split, raw, strict;
 	int max_inflight;	/* --max-inflight, 0 for the protocol's default */
 	long long spool_max;
@@ -186,6 +193,8 @@ struct pub {
 	struct mq_msg **pend;	/* ring messages going into one spool segment */
 	uint64_t skipped;
 	int io_error;
+	struct mq_disc *disc;	/* --discovery */
+	int disc_born;		/* "online" on the will topic this run */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -240,11 +249,8 @@ bad_line(struct pub *p, const char *why)
 }
 
 static int
-stage_add(void *arg, const char *topic, size_t tl, const char *payload, size_t pl)
+stage_msg(struct pub *p, struct mq_msg *m)
 {
-	struct pub *p = arg;
-	struct mq_msg *m = mq_msg_new(topic, tl, payload, pl, p->o->qos, p->o->retain);
-
 	if (m == NULL)
 		return -2;
 	m->seq = p->next_seq++;
@@ -253,6 +259,29 @@ stage_add(void *arg, const char *topic, size_t tl, const char *payload, size_t p
 	p->stage_bytes += rec_bytes(m);
 	p->stage_checked = 0;
 	return 0;
+}
+
+static int
+stage_add(void *arg, const char *topic, size_t tl, const char *payload, size_t pl)
+{
+	struct pub *p = arg;
+
+	return stage_msg(p, mq_msg_new(topic, tl, payload, pl, p->o->qos, p->o->retain));
+}
+
+/* Discovery configs: retained whatever -r says, at least QoS 1; "online" first. */
+static int
+disc_add(void *arg, const char *topic, size_t tl, const char *payload, size_t pl)
+{
+	struct pub *p = arg;
+	int q = p->o->qos ? p->o->qos : 1, rc = 0;
+
+	if (p->o->will_topic && !p->disc_born) {
+		p->disc_born = 1;
+		rc = stage_msg(p, mq_msg_new(p->o->will_topic, strlen(p->o->will_topic),
+		    "online", 6, q, 1));
+	}
+	return rc ? rc : stage_msg(p, mq_msg_new(topic, tl, payload, pl, q, 1));
 }
 
 static void
@@ -293,6 +322,14 @@ take_json(struct pub *p, const char *s, size_t len)
 	    err, sizeof(err))) < 0) {
 		bad_line(p, err);
 		goto out;
+	}
+	if (p->disc && (rc = mq_disc_record(p->disc, rec, p->topic_buf, (size_t)tl,
+	    disc_add, p, err, sizeof(err))) != 0) {
+		if (rc == 1)
+			warnx("line %" PRIu64 ": --discovery-id: %s; not announced", p->lineno, err);
+		if (rc == -2 || rc == -1)
+			errx(FK_SOFTWARE, "out of memory");
+		rc = 0;
 	}
 	if (p->o->split) {
 		rc = mq_split(rec, p->topic_buf, (size_t)tl, MQ_TOPIC_MAX, stage_add, p);
@@ -1444,6 +1481,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_RAW: o->raw = 1; break;
 		case O_STRICT: o->strict = 1; break;
 		case O_DRAIN: o->drain = num_arg_double("--drain-timeout", optarg, 0, 86400); break;
+		case O_DISC: o->disc = optarg ? optarg : "homeassistant"; break;
+		case O_DISC_ID: o->disc_id = optarg; break;
+		case O_DISC_STATE: o->disc_state = optarg; break;
 		case O_HELP: fk_usage(usage_lines, 1);
 		case O_VERSION: fk_version();
 		default: fk_usage(usage_lines, 0);
@@ -1500,6 +1540,10 @@ check_opts(struct opts *o, struct pub *p)
 		usage_error("-c needs -i: the broker finds the session by the client id");
 	if (o->spool_max && o->spool == NULL)
 		usage_error("--spool-max needs --spool");
+	if ((o->disc_id || o->disc_state) && o->disc == NULL)
+		usage_error("--discovery-id and --discovery-state need --discovery");
+	if (o->disc && (o->split || o->raw || o->payload))
+		usage_error("--discovery needs whole records (no --payload, --split, --raw)");
 	if (o->client_id && strlen(o->client_id) > ID_MAX)
 		usage_error("-i: longer than 65535 bytes");
 	o->tls |= o->cafile != NULL || o->capath != NULL || o->cert != NULL ||
@@ -1538,6 +1582,37 @@ read_password(const char *file)
 }
 
 static void
+disc_open(struct pub *p, const struct opts *o)
+{
+	static char gw[300];	/* mq_disc keeps the pointer */
+	char host[256] = "", msg[300];
+	struct mq_disc_opts d = { o->disc, o->disc_id ? o->disc_id : "{serial}", gw,
+	    o->will_topic, o->will_payload };
+
+	gethostname(host, sizeof(host) - 1);
+	snprintf(gw, sizeof(gw), "fieldkit_gateway_%s", host);
+	if ((p->disc = mq_disc_new(&d, msg, sizeof(msg))) == NULL)
+		errx(FK_USAGE, "--discovery: %s", msg);
+	if (o->disc_state && mq_disc_read(p->disc, o->disc_state, msg, sizeof(msg)) == -1)
+		errx(FK_STATE, "%s: %s", o->disc_state, msg);
+}
+
+/* What was announced is remembered only once it is acknowledged or spooled. */
+static int
+disc_close(struct pub *p, int status)
+{
+	char msg[300];
+
+	if (p->disc && p->o->disc_state && (status == FK_OK || status == FK_SPOOLED) &&
+	    mq_disc_write(p->disc, p->o->disc_state, msg, sizeof(msg)) == -1) {
+		warnx("%s: %s", p->o->disc_state, msg);
+		status = status == FK_OK ? FK_STATE : status;
+	}
+	mq_disc_free(p->disc);
+	return status;
+}
+
+static void
 open_all(struct pub *p, const struct opts *o)
 {
 	char msg[300];
@@ -1558,6 +1633,8 @@ open_all(struct pub *p, const struct opts *o)
 		errx(FK_USAGE, "--payload: %s", msg);
 	if ((why = unreadable_file(o)) != NULL)
 		err(FK_NODEV, "%s", why);
+	if (o->disc)
+		disc_open(p, o);
 	if (o->client_id) {
 		p->client_id = o->client_id;
 	} else {
@@ -1626,7 +1703,7 @@ main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	check_opts(&o, &p);
 	open_all(&p, &o);
-	status = run(&p);
+	status = disc_close(&p, run(&p));
 	close_all(&p);
 	return status;
 }

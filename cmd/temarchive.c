@@ -21,6 +21,7 @@
 #include "tem_dump.h"
 #include "tem_link.h"
 #include "tem_opt.h"
+#include "tem_tz.h"
 #include "tem_plan.h"
 #include "tem_rec.h"
 #include "tem_state.h"
@@ -29,11 +30,11 @@
 #define FULL_WAY	(-1)	/* not an exit status: leave the fast way for the full one */
 
 static const char *const usage[] = {
-	"temarchive -d device [-b baud] [-a addr]... [-k hour|day|month]... [--last n]",
+	"temarchive -d device [-b baud] [-a addr[=name]]... [-k hour|day|month]... [--last n]",
 	"[--from time] [--to time] [--state file] [--dump file] [--strict]",
-	"[--retries n] [--timeout ms] [--trace]",
+	"[--retries n] [--timeout ms] [--trace] [--tz zone]",
 	"[--rs485] [--rs485-delay ms[,ms]] [--rts on|off] [--dtr on|off]",
-	"temarchive --decode file [--strict]",
+	"temarchive --decode file [--strict] [--tz zone]",
 	NULL
 };
 
@@ -67,6 +68,7 @@ struct meter {
 	struct tem_region rg[3];
 	uint32_t ptr[3];
 	uint8_t first[3][TEM_REC_SIZE];	/* the fast way: each ring's first new record */
+	struct tem_prev prev;		/* for the deltas */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -78,7 +80,7 @@ on_signal(int sig)
 }
 
 enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_RETRIES,
-	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_LINE };
+	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_TZ, O_LINE };
 
 static long long
 time_arg(const char *opt, const char *s)
@@ -125,10 +127,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "trace", no_argument, NULL, O_TRACE },
 		SER_LINE_OPTIONS(O_LINE),
+		{ "tz", required_argument, NULL, O_TZ },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
+	char why[300];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -137,11 +141,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->tries = 3;
 	o->timeout_ms = 1000;
 	while ((c = getopt_long(argc, argv, "d:b:a:k:", lo, NULL)) != -1) {
-		o->live_opts += c != O_DECODE && c != O_STRICT;
+		o->live_opts += c != O_DECODE && c != O_STRICT && c != O_TZ;
 		switch (c) {
 		case 'd': o->dev = optarg; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a': tem_addr_arg(o->addr, &o->naddr, optarg); break;
+		case 'a': tem_addr_named_arg(o->addr, &o->naddr, optarg); break;
 		case 'k': add_kind(o, optarg); break;
 		case O_LAST: o->sel.last = (unsigned long)num_arg("--last", optarg, 1, 100000); break;
 		case O_FROM: o->sel.from = time_arg("--from", optarg); o->sel.has_from = 1; break;
@@ -153,6 +157,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;
+		case O_TZ:
+			if (tem_tz_set(optarg, why, sizeof(why)) == -1)
+				errx(FK_USAGE, "--tz: %s", why);
+			break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
 		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);
@@ -341,6 +349,7 @@ deliver(struct run *r, struct meter *mt, enum tem_kind k, unsigned slot, uint32_
 	}
 	if ((o = tem_rec_json(rec, &mt->m, k, &why)) == NULL)
 		return FK_SOFTWARE;	/* dates were checked by the caller */
+	tem_rec_delta(&mt->prev, o, rec, &mt->m, k);
 	rc = jsonl_write(stdout, o);
 	cJSON_Delete(o);
 	if (rc != JSONL_OK) {
@@ -678,6 +687,7 @@ read_meter(struct run *r, uint8_t addr)
 	if (mt == NULL)
 		err(FK_SOFTWARE, NULL);
 	mt->addr = mt->m.address = addr;
+	mt->m.name = tem_addr_name(addr);
 	if ((sm = fast_meter(r, addr)) != NULL)
 		rc = read_fast(r, mt, sm);
 	if (rc == FULL_WAY) {
@@ -694,7 +704,8 @@ static int
 decode_rec(const struct opts *o, const uint8_t *ram, const struct tem_dump_line *dl,
     int lineno)
 {
-	struct tem_meter m = { .address = dl->meter };
+	static struct tem_prev *prev[256];	/* each meter's, as in a live run */
+	struct tem_meter m = { .address = dl->meter, .name = tem_addr_name(dl->meter) };
 	const char *why;
 	enum tem_kind k;
 	unsigned slot;
@@ -718,6 +729,9 @@ decode_rec(const struct opts *o, const uint8_t *ram, const struct tem_dump_line 
 		cJSON_Delete(j);
 		return FK_PROTO;
 	}
+	if (prev[dl->meter] == NULL && (prev[dl->meter] = calloc(1, sizeof(**prev))) == NULL)
+		err(FK_SOFTWARE, NULL);
+	tem_rec_delta(prev[dl->meter], j, dl->data, &m, k);
 	rc = jsonl_write(stdout, j);
 	cJSON_Delete(j);
 	if (rc == JSONL_ERR)

@@ -17,12 +17,13 @@
 #include "tem_link.h"
 #include "tem_map.h"
 #include "tem_opt.h"
+#include "tem_tz.h"
 
 #define MAX_READS 32
 
 static const char *const usage[] = {
-	"temread -d device [-b baud] [-a addr]... [--retries n] [--timeout ms]",
-	"[--trace]",
+	"temread -d device [-b baud] [-a addr[=name]]... [--retries n] [--timeout ms]",
+	"[--tz zone] [--trace]",
 	"[--rs485] [--rs485-delay ms[,ms]] [--rts on|off] [--dtr on|off]",
 	NULL
 };
@@ -34,7 +35,16 @@ struct opts {
 	struct ser_line line;
 };
 
-enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_LINE };
+enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_TZ, O_LINE };
+
+static void
+tz_arg(const char *zone)
+{
+	char err[300];
+
+	if (tem_tz_set(zone, err, sizeof(err)) == -1)
+		errx(FK_USAGE, "--tz: %s", err);
+}
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
@@ -44,6 +54,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "trace", no_argument, NULL, O_TRACE },
 		SER_LINE_OPTIONS(O_LINE),
+		{ "tz", required_argument, NULL, O_TZ },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -59,10 +70,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'd': o->dev = optarg; break;
 		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a': tem_addr_arg(o->addr, &o->naddr, optarg); break;
+		case 'a': tem_addr_named_arg(o->addr, &o->naddr, optarg); break;
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;
+		case O_TZ: tz_arg(optarg); break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
 		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);
@@ -91,6 +103,8 @@ system_json(const struct tem_reading *r, int i)
 	tem_json_channels(o, "p_ch", "p_mpa", s->p_mask, r->p_mpa, TEM_T_CH, 3);
 	tem_json_channels(o, "flow_ch", "flow_m3h", s->g_mask, r->flow_m3h, TEM_G_ALL, 3);
 	tem_json_channels(o, NULL, "flow_th", s->g_mask, r->flow_th, TEM_G_ALL, 3);
+	tem_json_named(o, s->type, s->t_mask, r->t_c, TEM_T_CH, s->g_mask, r->flow_m3h,
+	    r->flow_th, TEM_G_ALL);
 	cJSON_AddNumberToObject(o, "time_ok_s", s->time_ok_s);
 	cJSON_AddNumberToObject(o, "time_flow_low_s", s->time_e_s[0]);
 	cJSON_AddNumberToObject(o, "time_flow_high_s", s->time_e_s[1]);
@@ -104,16 +118,18 @@ reading_json(const char *dev, uint8_t addr, const char *model, const uint8_t *ra
 {
 	struct tem_reading r;
 	cJSON *o = cJSON_CreateObject(), *sys;
-	char iso[24];
+	char iso[32];
 	unsigned n;
 
 	tem_map_decode(ram, &r);
 	cJSON_AddStringToObject(o, "read_at", jsonl_utc(iso, sizeof(iso), time(NULL)));
 	cJSON_AddNumberToObject(o, "address", addr);
+	if (tem_addr_name(addr))
+		cJSON_AddStringToObject(o, "name", tem_addr_name(addr));
 	cJSON_AddStringToObject(o, "model", model);
 	cJSON_AddNumberToObject(o, "serial", r.serial);
 	if (r.clock_ok)
-		cJSON_AddStringToObject(o, "meter_clock", tem_time_iso(iso, &r.clock));
+		cJSON_AddStringToObject(o, "meter_clock", tem_tz_time_iso(iso, sizeof(iso), &r.clock));
 	else
 		cJSON_AddNullToObject(o, "meter_clock");
 	if (r.flash_type == 0x1F24 || r.flash_type == 0x1F25)
@@ -163,6 +179,8 @@ read_meter(struct tem_link *l, const char *dev, uint8_t addr, const struct tem_s
 	*out = cJSON_CreateObject();
 	cJSON_AddStringToObject(*out, "read_at", jsonl_utc(iso, sizeof(iso), time(NULL)));
 	cJSON_AddNumberToObject(*out, "address", addr);
+	if (tem_addr_name(addr))
+		cJSON_AddStringToObject(*out, "name", tem_addr_name(addr));
 	cJSON_AddStringToObject(*out, "error", tem_link_error(l, -1, msg, sizeof(msg)));
 	cJSON_AddStringToObject(*out, "status", fk_exit_name(tem_status_exit(s)));
 	return s;

@@ -1,4 +1,4 @@
-/* The -a option of the TEM commands: meter addresses on one line. */
+/* The -a option of the TEM commands: meter addresses on one line, and their names. */
 #ifndef TEM_OPT_H
 #define TEM_OPT_H
 
@@ -8,5 +8,9 @@
 
 /* Add the address in s to addr[*n], or exit with a usage error (junk, range, too many, twice). */
 void tem_addr_arg(uint8_t addr[TEM_MAX_METERS], int *n, const char *s);
+/* The same for "ADDR" or "ADDR=NAME" (temread, temarchive); s must live on (argv). */
+void tem_addr_named_arg(uint8_t addr[TEM_MAX_METERS], int *n, char *s);
+/* The name given with -a ADDR=NAME, or NULL. */
+const char *tem_addr_name(uint8_t addr);
 
 #endif

@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "jsonl.h"
@@ -8,6 +9,7 @@
 #include "tem_json.h"
 #include "tem_map.h"
 #include "tem_rec.h"
+#include "tem_tz.h"
 
 enum tem_when_rc
 tem_when(const uint8_t b[4], long long *key)
@@ -162,6 +164,7 @@ system_json(const uint8_t *rec, const struct tem_meter *m, int i)
 {
 	cJSON *o = cJSON_CreateObject(), *errs;
 	uint8_t comma = rec[TEM_R_COMMA + i], e = rec[TEM_R_ERROR + i];
+	float t[7];
 
 	cJSON_AddNumberToObject(o, "n", i + 1);
 	tem_json_type(o, m->system_t[i]);
@@ -171,6 +174,9 @@ system_json(const uint8_t *rec, const struct tem_meter *m, int i)
 	integ(o, "volume_m3", rec, TEM_R_VOLUME, TEM_R_LVOLUME, i, tem_kv(comma));
 	channels(o, "t_ch", "t_c", m->t_mask[i], rec + TEM_R_MT, 7, 2);
 	channels(o, "p_ch", "p_mpa", m->p_mask[i], rec + TEM_R_MP, 6, 3);
+	for (int c = 0; c < 7; c++)
+		t[c] = tem_f32(rec + TEM_R_MT + 4 * c);
+	tem_json_named(o, m->system_t[i], m->t_mask[i], t, 7, 0, NULL, NULL, 0);
 	cJSON_AddNumberToObject(o, "time_ok_s", tem_u32(rec + TEM_R_TIME_WRK + 4 * i));
 	cJSON_AddNumberToObject(o, "time_flow_low_s", tem_u32(rec + TEM_R_TIME_E1 + 4 * i));
 	cJSON_AddNumberToObject(o, "time_flow_high_s", tem_u32(rec + TEM_R_TIME_E2 + 4 * i));
@@ -182,6 +188,49 @@ system_json(const uint8_t *rec, const struct tem_meter *m, int i)
 			cJSON_AddItemToArray(errs,
 			    cJSON_CreateString(tem_rec_err_name(b)));
 	return o;
+}
+
+/* rec's integrator minus old's, at the finer of their two scales; nothing if it went back. */
+static void
+delta(cJSON *o, const char *name, const uint8_t *rec, const uint8_t *old, int whole_off,
+    int frac_off, int i, double (*kf)(uint8_t))
+{
+	double k = kf(rec[TEM_R_COMMA + i]), ko = kf(old[TEM_R_COMMA + i]);
+	double v = tem_integrator(tem_u32(rec + whole_off + 4 * i),
+	    tem_f32(rec + frac_off + 4 * i), k);
+	double vo = tem_integrator(tem_u32(old + whole_off + 4 * i),
+	    tem_f32(old + frac_off + 4 * i), ko);
+	int d = tem_scale_digits(k > ko ? k : ko);
+
+	if (v >= vo)
+		jsonl_add_num(o, name, v - vo, d);
+}
+
+void
+tem_rec_delta(struct tem_prev *p, cJSON *o, const uint8_t *rec, const struct tem_meter *m,
+    enum tem_kind k)
+{
+	cJSON *sys = cJSON_GetObjectItemCaseSensitive(o, "systems"), *s;
+	long long period;
+	int i = 0;
+
+	if (tem_when(rec + TEM_R_PERIOD, &period) != TEM_WHEN_OK)
+		return;
+	if (p->have[k] && tem_when_next(p->period[k], k) == period)
+		cJSON_ArrayForEach(s, sys) {
+			if (i >= (int)m->systems)
+				break;
+			delta(s, "energy_delta_mwh", rec, p->rec[k], TEM_R_ENERGY,
+			    TEM_R_LENERGY, i, tem_kq);
+			delta(s, "mass_delta_t", rec, p->rec[k], TEM_R_MASS, TEM_R_LMASS, i,
+			    tem_kv);
+			delta(s, "volume_delta_m3", rec, p->rec[k], TEM_R_VOLUME,
+			    TEM_R_LVOLUME, i, tem_kv);
+			i++;
+		}
+	p->have[k] = 1;
+	p->period[k] = period;
+	memcpy(p->rec[k], rec, TEM_REC_SIZE);
 }
 
 cJSON *
@@ -204,9 +253,11 @@ tem_rec_json(const uint8_t *rec, const struct tem_meter *m, enum tem_kind k,
 	cJSON_AddStringToObject(o, "id", tem_rec_id(id, sizeof(id), m->serial, k, period));
 	cJSON_AddNumberToObject(o, "serial", m->serial);
 	cJSON_AddNumberToObject(o, "address", m->address);
+	if (m->name)
+		cJSON_AddStringToObject(o, "name", m->name);
 	cJSON_AddStringToObject(o, "kind", tem_kind_name(k));
-	cJSON_AddStringToObject(o, "period", tem_when_iso(iso, sizeof(iso), period));
-	cJSON_AddStringToObject(o, "written", tem_when_iso(iso, sizeof(iso), written));
+	cJSON_AddStringToObject(o, "period", tem_tz_iso(iso, sizeof(iso), period));
+	cJSON_AddStringToObject(o, "written", tem_tz_iso(iso, sizeof(iso), written));
 	cJSON_AddStringToObject(o, "checksum", tem_rec_cs_ok(rec) ? "ok" : "mismatch");
 	/* The source gives no comma for the total; system 1's is the best guess. */
 	integ(o, "energy_total_mwh", rec, TEM_R_ENERGYALL, TEM_R_LENERGYALL, 0,

@@ -34,6 +34,7 @@ char *tem_when_iso(char *buf, size_t len, long long key);
 /* What decoding a record needs to know about its meter. */
 struct tem_meter {
 	uint8_t address;
+	const char *name;		/* -a ADDR=NAME, or NULL */
 	uint32_t serial;
 	uint16_t flash_type;
 	unsigned systems;		/* 1..6 */
@@ -70,5 +71,20 @@ int tem_rec_locate(uint16_t flash_type, uint32_t at, enum tem_kind *k,
  */
 cJSON *tem_rec_json(const uint8_t *rec, const struct tem_meter *m,
     enum tem_kind k, const char **why);
+
+/* The last record of each kind of one meter, so the next one gets its consumption. */
+struct tem_prev {
+	int have[3];
+	long long period[3];
+	uint8_t rec[3][TEM_REC_SIZE];
+};
+
+/*
+ * Add energy_delta_mwh, volume_delta_m3 and mass_delta_t to each system of
+ * o (rec as tem_rec_json made it) when p holds the record of the period
+ * just before, and the integrator did not go back; then remember rec.
+ */
+void tem_rec_delta(struct tem_prev *p, cJSON *o, const uint8_t *rec,
+    const struct tem_meter *m, enum tem_kind k);
 
 #endif

@@ -1,3 +1,5 @@
+#include <stddef.h>
+
 #include "tem_sys.h"
 
 const char *
@@ -15,6 +17,28 @@ tem_sys_type_name(uint8_t code)
 	case 0x09: return "temperature";
 	}
 	return (const char *)0;
+}
+
+int
+tem_sys_roles(uint8_t code, struct tem_roles *r)
+{
+	/* The scheme names: supply (flowmeter in the supply pipe), return (in the return pipe),
+	 * supply + a separate flowmeter, two-pipe (both pipes), hot water with circulation
+	 * (supply and circulation return). */
+	static const struct { uint8_t code; struct tem_roles r; } t[] = {
+		{ 0x00, { 1, 0, -1 } },
+		{ 0x01, { 1, -1, 0 } },
+		{ 0x02, { 2, 0, -1 } },
+		{ 0x04, { 2, 0, 1 } },
+		{ 0x07, { 2, 0, 1 } },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].code == code) {
+			*r = t[i].r;
+			return 1;
+		}
+	return 0;
 }
 
 double

@@ -114,6 +114,7 @@ test_json(void)
 	    "{\"n\":1,\"type\":\"two_pipe\",\"comma\":4,\"energy_mwh\":12.3455,"
 	    "\"mass_t\":500.0025,\"volume_m3\":510.0075,\"t_ch\":[1,2],"
 	    "\"t_c\":[70.5,45.25],\"p_ch\":[1,2],\"p_mpa\":[0.625,0.375],"
+	    "\"t_supply_c\":70.5,\"t_return_c\":45.25,\"dt_c\":25.25,"
 	    "\"time_ok_s\":3000,\"time_flow_low_s\":60,\"time_flow_high_s\":0,"
 	    "\"time_dt_low_s\":540,\"time_fault_s\":0,\"errors\":[\"g1_low\",\"dt_low\"]},"
 	    "{\"n\":2,\"type\":\"hot_water_dead_end\",\"comma\":3,\"energy_mwh\":30.00125,"
