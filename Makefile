@@ -72,6 +72,9 @@ lint:
 	mandoc -Tlint -W warning man/*.1
 	@if ls scripts/* >/dev/null 2>&1; then \
 	  shellcheck -x $$(grep -l '^#!.*sh' scripts/* tests/run tests/total tests/bench/*.sh 2>/dev/null); fi
+	shellcheck tests/lint-bats
+	tests/lint-bats --self-test
+	tests/lint-bats tests/*.bats
 
 bench: all
 	@for b in tests/bench/*.sh; do echo "== $$b"; PATH="$(CURDIR)/$(BUILD)/bin:$(CURDIR)/$(BUILD)/tools:$$PATH" bash $$b || exit 1; done

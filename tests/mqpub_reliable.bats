@@ -119,7 +119,8 @@ mqpub: 3 messages not acknowledged within 0.5 s; lost (no --spool)" ]
 	[[ "$err" =~ ^"mqpub: stopped by signal after line "([0-9]+)"; "([0-9]+)" messages not acknowledged; kept in spool $FK_TMP/spool"$ ]]
 	read_to=${BASH_REMATCH[1]}
 	kept=${BASH_REMATCH[2]}
-	[ "$read_to" -lt 150000 ] && [ "$kept" -gt 0 ]
+	[ "$read_to" -lt 150000 ]
+	[ "$kept" -gt 0 ]
 	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 -t 'st/{serial}' \
 		--spool "$FK_TMP/spool" < /dev/null
 	[ "$status" -eq 0 ]
@@ -137,7 +138,8 @@ mqpub: 3 messages not acknowledged within 0.5 s; lost (no --spool)" ]
 	[[ "$stderr" =~ ^"mqpub: 127.0.0.1:$port: Connection refused; retrying
 mqpub: $FK_TMP/spool: spool full (limit 65536 bytes); input not consumed from line "([0-9]+)$ ]]
 	from=${BASH_REMATCH[1]}
-	[ "$from" -gt 100 ] && [ "$from" -lt 2000 ]
+	[ "$from" -gt 100 ]
+	[ "$from" -lt 2000 ]
 	[ "$(cat "$FK_TMP"/spool/*.seg | wc -c)" -le 65536 ]
 	# With the broker back, a full spool drains first and new input follows.
 	FK_BROKER_PORT_WANT=$port fk_start_broker
@@ -285,8 +287,10 @@ mqpub: 2 messages not acknowledged within 1 s; lost (no --spool)" ]
 mqpub: $FK_TMP/spool: spool full (limit 65536 bytes); input not consumed from line "([0-9]+)$ ]]
 	line=${BASH_REMATCH[1]}
 	kept=${BASH_REMATCH[2]}
-	[ "${BASH_REMATCH[3]}" -eq "$line" ] && [ "$kept" -eq $((line - 1)) ]
-	[ "$line" -gt 100 ] && [ "$line" -lt 2000 ]
+	[ "${BASH_REMATCH[3]}" -eq "$line" ]
+	[ "$kept" -eq $((line - 1)) ]
+	[ "$line" -gt 100 ]
+	[ "$line" -lt 2000 ]
 	# What was kept is delivered by the next run.
 	mq_sub "$FK_TMP/sub" 'hang/#'
 	run --separate-stderr mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -q 1 -t 'hang/{serial}' \
