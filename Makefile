@@ -39,7 +39,7 @@ BINS      = $(CMDS:%=$(BUILD)/bin/%)
 TOOL_BINS = $(TOOLS:%=$(BUILD)/tools/%)
 UNIT_BINS = $(UNITS:%=$(BUILD)/unit/%)
 
-.PHONY: all check test test-san lint ports bench deps demo install uninstall clean
+.PHONY: all check test test-san lint ports clean-ports bench deps demo install uninstall clean
 .SUFFIXES:
 .SECONDARY:
 
@@ -94,6 +94,9 @@ lint:
 # libfk and the unit tests built with musl, and for 32-bit ARM run under qemu-arm (tests/ports).
 ports: all
 	tests/ports $(BUILD)
+clean: clean-ports
+clean-ports:
+	rm -rf build-musl build-armhf
 
 bench: all
 	@for b in tests/bench/*.sh; do echo "== $$b"; PATH="$(CURDIR)/$(BUILD)/bin:$(CURDIR)/$(BUILD)/tools:$$PATH" bash $$b || exit 1; done
@@ -125,4 +128,4 @@ uninstall:
 	@for m in man/*.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
 
 clean:
-	rm -rf build build-san build-musl build-armhf
+	rm -rf build build-san
