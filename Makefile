@@ -9,11 +9,20 @@ DESTDIR   ?=
 CFLAGS    ?= -O2 -g
 BUILD     ?= build
 SAN       ?=
+# Warnings are errors in our builds; packagers and newer compilers may say WERROR=0.
+WERROR    ?= 1
+# Cross builds name the target's pkg-config here (see HACKING.md, "Other machines").
+PKG_CONFIG ?= pkg-config
 
 PKGS      = libserialport libmosquitto libcjson openssl
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-FK_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
+# Asked once, when a compile or link first needs them, so deps, lint and clean work without them.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg_ask,--cflags))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkg_ask,--libs))$(PKG_LIBS)
+pkg_ask    = $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $p && echo y),,\
+	     $(error library $p not found by $(PKG_CONFIG): run make deps)))$(if $(PKGS),$(shell $(PKG_CONFIG) $1 $(PKGS)))
+# Large files on 32-bit too: off_t, ino_t 64-bit (readdir() fails with EOVERFLOW otherwise).
+FK_CFLAGS  = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra \
+	     $(if $(filter 1,$(WERROR)),-Werror) -MMD -MP \
 	     -Icommon -DFK_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(SAN)
 FK_LDLIBS  = -Wl,--as-needed $(PKG_LIBS) -lm
 
@@ -23,13 +32,14 @@ CMDS      = $(notdir $(basename $(wildcard cmd/*.c)))
 TOOLS     = $(notdir $(basename $(wildcard tests/tools/*.c)))
 UNITS     = $(notdir $(basename $(wildcard tests/unit/test_*.c)))
 SCRIPTS   = $(filter-out %.md %.txt %.service %.timer %.cron debian-packages,$(notdir $(wildcard scripts/*)))
-COMMON_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+COMMON_SRC = $(wildcard common/*.c)
+COMMON_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
 
 BINS      = $(CMDS:%=$(BUILD)/bin/%)
 TOOL_BINS = $(TOOLS:%=$(BUILD)/tools/%)
 UNIT_BINS = $(UNITS:%=$(BUILD)/unit/%)
 
-.PHONY: all check test test-san lint bench deps demo install uninstall clean
+.PHONY: all check test test-san lint ports clean-ports bench deps demo install uninstall clean
 .SUFFIXES:
 .SECONDARY:
 
@@ -39,7 +49,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(FK_CFLAGS) -c -o $@ $<
 
+# Made anew: `ar r` into an old archive keeps the members of deleted sources.
 $(BUILD)/libfk.a: $(COMMON_OBJ)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/libfk.a
@@ -56,11 +68,14 @@ $(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libfk.a
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# The whole suite, then the same suite on a sanitizer build.
-check: all lint
-	tests/run $(BUILD)
-	$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g" SAN="$(SANFLAGS)" test-san
-	@tests/total $(BUILD) build-san
+# The whole suite, then the same suite on a sanitizer build; the closing lines say what failed
+# and how long it all took (from the start of this make).
+CHECK_T0 := $(if $(filter check,$(MAKECMDGOALS)),$(shell date +%s))
+check: all lint ports
+	@rm -f $(BUILD)/test.counts build-san/test.counts
+	@rc=0; tests/run $(BUILD) || rc=1; \
+	$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g" SAN="$(SANFLAGS)" test-san || rc=1; \
+	FK_CHECK_T0=$(CHECK_T0) tests/total $(BUILD) build-san || rc=1; exit $$rc
 
 test: all
 	tests/run $(BUILD)
@@ -72,6 +87,16 @@ lint:
 	mandoc -Tlint -W warning man/*.1
 	@if ls scripts/* >/dev/null 2>&1; then \
 	  shellcheck -x $$(grep -l '^#!.*sh' scripts/* tests/run tests/total tests/bench/*.sh 2>/dev/null); fi
+	shellcheck tests/lint-bats tests/ports
+	tests/lint-bats --self-test
+	tests/lint-bats tests/*.bats
+
+# libfk and the unit tests built with musl, and for 32-bit ARM run under qemu-arm (tests/ports).
+ports: all
+	tests/ports $(BUILD)
+clean: clean-ports
+clean-ports:
+	rm -rf build-musl build-armhf
 
 bench: all
 	@for b in tests/bench/*.sh; do echo "== $$b"; PATH="$(CURDIR)/$(BUILD)/bin:$(CURDIR)/$(BUILD)/tools:$$PATH" bash $$b || exit 1; done
@@ -83,7 +108,10 @@ deps:
 	if [ -z "$$missing" ]; then echo "deps: all installed"; exit 0; fi; \
 	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	echo "deps: installing" $$missing; \
-	$$sudo apt-get update -qq && \
+	for a in $$(printf '%s\n' $$missing | sed -n 's/.*:\([a-z0-9]*\)$$/\1/p' | sort -u); do \
+	  dpkg --print-foreign-architectures | grep -qx "$$a" || $$sudo dpkg --add-architecture "$$a" || exit 1; \
+	done; \
+	$$sudo apt-get update -qq || echo "deps: apt-get update had errors; installing from the lists it has"; \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
 	@# npm comes with Debian's nodejs only as its own package, with NodeSource's inside nodejs.
 	@command -v npm >/dev/null || { sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \

@@ -261,16 +261,27 @@ scan(struct mq_spool *sp)
 			close(fd);
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL) {
+	/* NULL is also readdir()'s error (EOVERFLOW: 64-bit inodes, 32-bit build without large
+	 * files); taken for the end, it made the spool look empty. */
+	while ((errno = 0, e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, ".tmp-", 5) == 0)
 			unlinkat(sp->dirfd, e->d_name, 0);
 		else if (name_key(e->d_name, "seg", &key) == 0)
 			scan_seg(sp, e->d_name, key);
 	}
-	rewinddir(d);
-	while ((e = readdir(d)) != NULL)
-		if (name_key(e->d_name, "ack", &key) == 0)
-			scan_ack(sp, e->d_name, key);
+	if (errno == 0) {
+		rewinddir(d);
+		while ((errno = 0, e = readdir(d)) != NULL)
+			if (name_key(e->d_name, "ack", &key) == 0)
+				scan_ack(sp, e->d_name, key);
+	}
+	if (errno != 0) {
+		int e_ = errno;
+
+		closedir(d);
+		errno = e_;
+		return -1;
+	}
 	closedir(d);
 	for (size_t i = sp->nseg; i-- > 0;)
 		if (sp->seg[i].acked >= sp->seg[i].count)

@@ -70,7 +70,8 @@ same_codes() {
 	for t in chat atchat atchat-d; do
 		run_one "$t" -t 1 "${DIAL[@]}"
 		[ "$rc" -eq 3 ]
-		[ "$ms" -ge 1000 ] && [ "$ms" -lt 4000 ]
+		[ "$ms" -ge 1000 ]
+		[ "$ms" -lt 4000 ]
 	done
 	[ "$(cat "$FK_TMP/atchat.err")" = 'atchat: expect "OK": timed out after 1 s' ]
 }
@@ -81,7 +82,8 @@ same_codes() {
 		run_one "$t" -t 1 "${DIAL[@]}"
 		[ "$rc" -eq 3 ]
 		# Every URC restarting the clock would never end (timeout(1) gives 124).
-		[ "$ms" -ge 1000 ] && [ "$ms" -lt 4000 ]
+		[ "$ms" -ge 1000 ]
+		[ "$ms" -lt 4000 ]
 	done
 	# The flood really reached atchat while it waited.
 	[ "$(jq -r 'select(.event == "expect" and .expect == "OK") | .received' "$FK_TMP/atchat-d.json" |

@@ -52,8 +52,8 @@ teardown() { fk_teardown; }
 	# It is running and connected; ps shows its arguments, but not the password.
 	ps -eo pid,args > "$FK_TMP/ps"
 	grep -q "^ *$pid mqpub -h 127.0.0.1 -p $FK_BROKER_PORT --cafile .* -u meter --password-file" "$FK_TMP/ps"
-	run ! grep -q 'Sw0rdf1sh' "$FK_TMP/ps"
-	run ! grep -q 'Sw0rdf1sh' "/proc/$pid/cmdline"
+	run -1 grep -q 'Sw0rdf1sh' "$FK_TMP/ps"
+	run -1 grep -q 'Sw0rdf1sh' "/proc/$pid/cmdline"
 	exec 7>&-
 	rc=0
 	wait "$pid" || rc=$?

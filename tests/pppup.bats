@@ -60,7 +60,7 @@ usage_error() {
 		[ "$(print_rec at | jq -r '.at | join(" ")')" = 'AT ATE0 AT+CPIN? AT+CGREG? AT+CSQ AT+CGDCONT=1,"IP","internet"' ]
 		[[ "$(pppd_words | grep -A1 -x connect | tail -n 1)" == *"/atchat -t 60 --json /"*"/pppup.XXXXXX/dial.json ABORT BUSY ABORT 'NO CARRIER' ABORT 'NO ANSWER' ABORT 'NO DIALTONE' ABORT ERROR '' AT OK 'ATD*99#' CONNECT" ]]
 		if [ "$auth" = none ]; then
-			! pppd_words | grep -qx file
+			[ "$(pppd_words | grep -cx file)" -eq 0 ]
 			[ -z "$(print_rec file)" ]
 		else
 			[[ "$(pppd_words | tail -n 2 | head -n 1)" == file ]]

@@ -210,8 +210,10 @@ listen_on() {
 	fk_wait_for 5 grep -q passed "$FK_TMP/relay.err"
 	read -r to_pass to_drop back_pass back_drop < <(awk '{print $4, $6, $9, $11}' "$FK_TMP/relay.err")
 	[ "$to_pass" -gt 1000 ]
-	[ $((to_drop * 100 / (to_pass + to_drop))) -ge 25 ] && [ $((to_drop * 100 / (to_pass + to_drop))) -le 35 ]
-	[ $((back_drop * 100 / (back_pass + back_drop))) -ge 25 ] && [ $((back_drop * 100 / (back_pass + back_drop))) -le 35 ]
+	[ $((to_drop * 100 / (to_pass + to_drop))) -ge 25 ]
+	[ $((to_drop * 100 / (to_pass + to_drop))) -le 35 ]
+	[ $((back_drop * 100 / (back_pass + back_drop))) -ge 25 ]
+	[ $((back_drop * 100 / (back_pass + back_drop))) -le 35 ]
 	[ "$(wc -l < "$FK_TMP/listen.out")" -eq 1000 ]
 }
 
