@@ -51,6 +51,7 @@ static const char *const usage_lines[] = {
 	"      [--cert file --key file] [--insecure] [-V 5|311]",
 	"      [--will-topic topic --will-payload text] [--payload field | --split | --raw]",
 	"      [--strict] [--spool dir] [--spool-max bytes] [--drain-timeout seconds]",
+	"      [--taken-fd fd]",
 	"mqpub -L url [-t template] [option ...]",
 	NULL
 };
@@ -58,7 +59,7 @@ static const char *const usage_lines[] = {
 enum {
 	O_PASSFILE = 256, O_TLS, O_CAFILE, O_CERT, O_KEY, O_INSECURE, O_WTOPIC,
 	O_WPAYLOAD, O_SPOOL, O_SPOOLMAX, O_PAYLOAD, O_SPLIT, O_RAW, O_STRICT,
-	O_DRAIN, O_HELP, O_VERSION
+	O_DRAIN, O_TAKEN, O_HELP, O_VERSION
 };
 
 static const struct option longopts[] = {
@@ -77,6 +78,7 @@ static const struct option longopts[] = {
 	{ "raw", no_argument, NULL, O_RAW },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "drain-timeout", required_argument, NULL, O_DRAIN },
+	{ "taken-fd", required_argument, NULL, O_TAKEN },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -88,6 +90,7 @@ struct opts {
 	int port, qos, retain, keepalive, v5, tls, insecure, split, raw, strict;
 	long long spool_max;
 	double drain;
+	int taken_fd;		/* --taken-fd, -1 without */
 };
 
 enum conn { DOWN, PENDING, UP };
@@ -125,6 +128,8 @@ struct pub {
 	struct mq_msg **pend;	/* ring messages going into one spool segment */
 	uint64_t skipped;
 	int io_error;
+	uint64_t taken;		/* input lines reported durably held on --taken-fd */
+	long long t_taken;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -990,10 +995,45 @@ poll_timeout(const struct pub *p, long long now)
 	return t < 0 ? 0 : (int)t;
 }
 
+/*
+ * --taken-fd: the number of input lines whose messages are all acknowledged
+ * or in the spool (fsynced), so a producer may forget them.  Lines are taken
+ * in order: one still held only in memory holds back every line after it.
+ */
+static void
+report_taken(struct pub *p, int force)
+{
+	const struct mq_msg *lists[] = { p->stage, p->batch };
+	uint64_t n = p->lineno;
+	long long now = fk_now_ms();
+
+	if (p->o->taken_fd < 0 || (!force && now < p->t_taken))
+		return;
+	p->t_taken = now + 500;
+	for (size_t i = 0; i < mq_ring_count(&p->ring); i++) {
+		const struct mq_msg *m = mq_ring_at(&p->ring, i);
+		if (m->line && !m->spooled && m->state != MQ_DONE && m->line <= n)
+			n = m->line - 1;
+	}
+	for (size_t i = 0; i < 2; i++)
+		for (const struct mq_msg *m = lists[i]; m; m = m->next)
+			if (m->line && m->line <= n)
+				n = m->line - 1;
+	if (n <= p->taken)
+		return;
+	p->taken = n;
+	if (dprintf(p->o->taken_fd, "%" PRIu64 "\n", n) < 0) {
+		if (errno != EPIPE)
+			warn("--taken-fd");
+		((struct opts *)p->o)->taken_fd = -1;	/* the reader has gone */
+	}
+}
+
 /* Once a second: in an outage, what is held only in memory goes to the spool. */
 static void
 tick(struct pub *p, long long now)
 {
+	report_taken(p, 0);
 	if (now < p->t_tick || p->spool == NULL)
 		return;
 	p->t_tick = now + 1000;
@@ -1090,6 +1130,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_RAW: o->raw = 1; break;
 		case O_STRICT: o->strict = 1; break;
 		case O_DRAIN: o->drain = num_arg_double("--drain-timeout", optarg, 0, 86400); break;
+		case O_TAKEN:
+			o->taken_fd = (int)num_arg("--taken-fd", optarg, 3, 1023);
+			if (fcntl(o->taken_fd, F_SETFD, FD_CLOEXEC) == -1)
+				errx(FK_USAGE, "--taken-fd: %s: not an open descriptor", optarg);
+			break;
 		case O_HELP: fk_usage(usage_lines, 1);
 		case O_VERSION: fk_version();
 		default: fk_usage(usage_lines, 0);
@@ -1250,7 +1295,7 @@ close_all(struct pub *p)
 int
 main(int argc, char **argv)
 {
-	static struct opts o = { .keepalive = 60, .drain = 30, .qos = 0 };
+	static struct opts o = { .keepalive = 60, .drain = 30, .qos = 0, .taken_fd = -1 };
 	static struct pub p;
 	int status;
 
@@ -1259,6 +1304,7 @@ main(int argc, char **argv)
 	check_opts(&o, &p);
 	open_all(&p, &o);
 	status = run(&p);
+	report_taken(&p, 1);
 	close_all(&p);
 	return status;
 }
