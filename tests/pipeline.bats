@@ -299,3 +299,66 @@ most_copies() { id_counts | awk 'NR == 1 { print $1 } END { if (NR == 0) print 0
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "meter-to-broker: $FK_TMP/bad.conf: line 1: expected key = value" ]
 }
+
+@test "a paced full-archive run stopped halfway keeps what was taken; the next run publishes the rest" {
+	fk_start_temsim -a 1 -b 38400 --pace --hours 80 --days 0 --months 0
+	broker
+	start_sub
+	# the script itself in the background, so that the signal goes to it
+	"$M2B" -d "$FK_TTY" -a 1 -h 127.0.0.1 -p "$FK_BROKER_PORT" --spool "$FK_TMP/spool" \
+		--state-dir "$FK_TMP/state" -b 38400 --no-current --first all --progress \
+		> /dev/null 2> "$FK_TMP/run1.err" &
+	run1=$!
+	fk_wait_for 60 has_received 30
+	# the state advances during the run, not only at its end
+	fk_wait_for 10 grep -q 'kind=hour' "$FK_TMP/state/temarchive.state"
+	kill -TERM "$run1"
+	rc=0; wait "$run1" || rc=$?
+	[ "$rc" -eq 15 ]
+	grep -q 'archive [0-9]* (temarchive 15, mqpub 15); stopped by signal; exit 15' "$FK_TMP/run1.err"
+	grep -Eq '^temarchive: meter 1: hour: [0-9]+/80 records, [0-9.]+/s, [0-9]+ s left$' "$FK_TMP/run1.err"
+	grep -q '^temarchive: [0-9]* records printed; stopped by signal$' "$FK_TMP/run1.err"
+	# in flight: what mqpub had sent but not seen acknowledged when it stopped (kept in the spool)
+	inflight=$(sed -n 's/.* \([0-9]*\) messages\{0,1\} not acknowledged; kept in spool.*/\1/p' "$FK_TMP/run1.err")
+	inflight=${inflight:-0}
+	first=$(received_ids | wc -l)
+	[ "$first" -lt 80 ]
+
+	run --separate-stderr "$M2B" -d "$FK_TTY" -a 1 -h 127.0.0.1 -p "$FK_BROKER_PORT" \
+		--spool "$FK_TMP/spool" --state-dir "$FK_TMP/state" -b 38400 --no-current
+	[ "$status" -eq 0 ]
+	temarchive -d "$FK_TTY" -b 38400 | jq -r .id | sort -u > "$FK_TMP/expected"
+	fk_wait_for 20 ids_complete
+	sleep 0.5
+	again=$(id_counts | awk '$1 > 1' | wc -l)
+	echo "# stopped after $first of 80 records; $inflight in flight; $again arrived twice" >&3
+	[ "$again" -le "$inflight" ]
+	[ "$(most_copies)" -le 2 ]
+}
+
+@test "TLS through meter-to-broker to a TLS broker with a password" {
+	load mqpub_helpers
+	mq_tls_material "$FK_TMP/tls"
+	mosquitto_passwd -c -b "$FK_TMP/passwd" meter 'Sw0rdf1sh-9431' 2>/dev/null
+	mosquitto_passwd -b "$FK_TMP/passwd" dashboard 'dash-only' 2>/dev/null
+	fk_start_broker "cafile $FK_TMP/tls/ca.pem" "certfile $FK_TMP/tls/server.pem" \
+		"keyfile $FK_TMP/tls/server.key" "password_file $FK_TMP/passwd" "allow_anonymous false" \
+		"log_type subscribe"
+	printf 'Sw0rdf1sh-9431\n' > "$FK_TMP/pw"
+	chmod 600 "$FK_TMP/pw"
+	fk_bg mosquitto_sub -h 127.0.0.1 -p "$FK_BROKER_PORT" --cafile "$FK_TMP/tls/ca.pem" \
+		-u dashboard -P dash-only -i "sub-$$" -q 1 -t 'heat/#' -v >> "$FK_TMP/received"
+	fk_wait_for 10 grep -q "sub-$$ 1 heat/#" "$FK_TMP/mosquitto.$FK_BROKER_PORT.log"
+	fk_start_temsim -a 1 --hours 2 --days 0 --months 0
+	run --separate-stderr "$M2B" -d "$FK_TTY" -L "mqtts://127.0.0.1:$FK_BROKER_PORT" \
+		--cafile "$FK_TMP/tls/ca.pem" -u meter --password-file "$FK_TMP/pw" -V 5 \
+		--spool "$FK_TMP/spool" --state-dir "$FK_TMP/state"
+	[ "$status" -eq 0 ]
+	fk_wait_for 10 has_received 3
+	[ "$(grep -c '^heat/1000001/hour ' "$FK_TMP/received")" -eq 2 ]
+	# the same broker without TLS settings is no broker: nothing sent in clear
+	run --separate-stderr "$M2B" -d "$FK_TTY" -h 127.0.0.1 -p "$FK_BROKER_PORT" -u meter \
+		--password-file "$FK_TMP/pw" --spool "$FK_TMP/spool2" --state-dir "$FK_TMP/state2" \
+		--drain-timeout 1
+	[ "$status" -ne 0 ]
+}
