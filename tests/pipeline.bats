@@ -362,3 +362,22 @@ most_copies() { id_counts | awk 'NR == 1 { print $1 } END { if (NR == 0) print 0
 		--drain-timeout 1
 	[ "$status" -ne 0 ]
 }
+
+@test "a first run reads the newest --first records of each kind; later runs go on from there" {
+	fk_start_temsim -a 1 --hours 30 --days 5 --months 2
+	broker
+	start_sub
+	run --separate-stderr "$M2B" -d "$FK_TTY" -a 1 -h 127.0.0.1 -p "$FK_BROKER_PORT" \
+		--spool "$FK_TMP/spool" --state-dir "$FK_TMP/state" --no-current --first 3
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"archive 8 (temarchive 0, mqpub 0); exit 0" ]]
+	fk_wait_for 10 has_received 8
+	# the newest three hours, three days and both months
+	temarchive -d "$FK_TTY" -k hour --last 3 | jq -r .id > "$FK_TMP/expected"
+	[ "$(grep '^heat/1000001/hour ' "$FK_TMP/received" | cut -d' ' -f2- | jq -r .id)" = "$(cat "$FK_TMP/expected")" ]
+	kill -USR1 "$FK_SIM_PID"
+	run --separate-stderr "$M2B" -d "$FK_TTY" -a 1 -h 127.0.0.1 -p "$FK_BROKER_PORT" \
+		--spool "$FK_TMP/spool" --state-dir "$FK_TMP/state" --no-current --first 3
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"archive 1 (temarchive 0, mqpub 0); exit 0" ]]
+}
