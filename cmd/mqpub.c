@@ -1005,11 +1005,10 @@ report_taken(struct pub *p, int force)
 {
 	const struct mq_msg *lists[] = { p->stage, p->batch };
 	uint64_t n = p->lineno;
-	long long now = fk_now_ms();
 
-	if (p->o->taken_fd < 0 || (!force && now < p->t_taken))
+	if (p->o->taken_fd < 0 || (!force && fk_now_ms() < p->t_taken))
 		return;
-	p->t_taken = now + 500;
+	p->t_taken = fk_now_ms() + 500;
 	for (size_t i = 0; i < mq_ring_count(&p->ring); i++) {
 		const struct mq_msg *m = mq_ring_at(&p->ring, i);
 		if (m->line && !m->spooled && m->state != MQ_DONE && m->line <= n)
