@@ -6,6 +6,11 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANPREFIX ?= $(PREFIX)/share/man
 DESTDIR   ?=
+# /usr goes with /etc; any other prefix keeps its configuration under itself.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+LIBDIR    ?= $(PREFIX)/lib/fieldkit
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+CRONDIR   ?= $(SYSCONFDIR)/cron.d
 CFLAGS    ?= -O2 -g
 BUILD     ?= build
 SAN       ?=
@@ -31,7 +36,8 @@ SANFLAGS   = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 CMDS      = $(notdir $(basename $(wildcard cmd/*.c)))
 TOOLS     = $(notdir $(basename $(wildcard tests/tools/*.c)))
 UNITS     = $(notdir $(basename $(wildcard tests/unit/test_*.c)))
-SCRIPTS   = $(filter-out %.md %.txt %.service %.timer %.cron debian-packages,$(notdir $(wildcard scripts/*)))
+SCRIPTS   = $(filter-out %.md %.txt %.sh %.conf %.service %.timer %.cron debian-packages,$(notdir $(wildcard scripts/*)))
+UNIT_FILES = $(notdir $(wildcard scripts/*.service scripts/*.timer))
 COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
 
@@ -84,7 +90,7 @@ test-san: all
 	tests/run $(BUILD)
 
 lint:
-	mandoc -Tlint -W warning man/*.1
+	mandoc -Tlint -W warning man/*.1 man/*.5
 	@if ls scripts/* >/dev/null 2>&1; then \
 	  shellcheck -x $$(grep -l '^#!.*sh' scripts/* tests/run tests/total tests/bench/*.sh 2>/dev/null); fi
 	shellcheck tests/lint-bats tests/ports
@@ -121,15 +127,37 @@ deps:
 demo: all
 	FK_BIN=$(CURDIR)/$(BUILD)/bin scripts/demo
 
+# Scripts, units and the cron file get the installed directories for their @...@ words.
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+CONF  = $(DESTDIR)$(SYSCONFDIR)/fieldkit
+
 install: $(BINS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+	  $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CRONDIR) $(CONF)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	@for s in $(SCRIPTS); do [ "$$s" = demo ] || install -m 755 scripts/$$s $(DESTDIR)$(BINDIR); done
+	@set -e; for s in $(SCRIPTS); do [ "$$s" = demo ] && continue; \
+	  $(SUBST) scripts/$$s > $(DESTDIR)$(BINDIR)/$$s; chmod 755 $(DESTDIR)$(BINDIR)/$$s; done
+	$(SUBST) scripts/fieldkit.sh > $(DESTDIR)$(LIBDIR)/fieldkit.sh
+	@set -e; for u in $(UNIT_FILES); do $(SUBST) scripts/$$u > $(DESTDIR)$(UNITDIR)/$$u; done
+	$(SUBST) scripts/meter-to-broker.cron > $(DESTDIR)$(CRONDIR)/fieldkit
+	install -m 644 scripts/fieldkit.conf $(CONF)/fieldkit.conf.example
+	@# a configuration in use is never replaced
+	[ -e $(CONF)/fieldkit.conf ] || install -m 644 scripts/fieldkit.conf $(CONF)/fieldkit.conf
 	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANPREFIX)/man5
 
 uninstall:
 	@for f in $(CMDS) $(SCRIPTS); do rm -f $(DESTDIR)$(BINDIR)/$$f; done
-	@for m in man/*.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
+	rm -f $(DESTDIR)$(LIBDIR)/fieldkit.sh
+	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
+	@for u in $(UNIT_FILES); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	rm -f $(DESTDIR)$(CRONDIR)/fieldkit
+	@# a configuration someone changed stays
+	if cmp -s scripts/fieldkit.conf $(CONF)/fieldkit.conf; then rm -f $(CONF)/fieldkit.conf; \
+	  elif [ -e $(CONF)/fieldkit.conf ]; then echo "kept $(CONF)/fieldkit.conf (changed)"; fi
+	rm -f $(CONF)/fieldkit.conf.example
+	-rmdir $(CONF) 2>/dev/null
+	@for m in man/*.1 man/*.5; do rm -f $(DESTDIR)$(MANPREFIX)/man$${m##*.}/$${m#man/}; done
 
 clean:
 	rm -rf build build-san

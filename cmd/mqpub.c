@@ -83,6 +83,7 @@ static const char *const usage_lines[] = {
 	"      [--payload field | --split | --raw]",
 	"      [--strict] [--spool dir] [--spool-max bytes] [--drain-timeout seconds]",
 	"      [--discovery[=prefix]] [--discovery-id template] [--discovery-state file]",
+	"      [--taken-fd fd]",
 	"mqpub -L url [-t template] [option ...]",
 	NULL
 };
@@ -91,7 +92,7 @@ enum {
 	O_PASSFILE = 256, O_TLS, O_CAFILE, O_CERT, O_KEY, O_INSECURE, O_WTOPIC,
 	O_WPAYLOAD, O_SPOOL, O_SPOOLMAX, O_PAYLOAD, O_SPLIT, O_RAW, O_STRICT,
 	O_DRAIN, O_HELP, O_VERSION, O_NOPASS, O_CAPATH, O_TLSVER, O_OSCERTS,
-	O_MAXINFL, O_WQOS, O_WRETAIN, O_DISC, O_DISC_ID, O_DISC_STATE
+	O_MAXINFL, O_WQOS, O_WRETAIN, O_DISC, O_DISC_ID, O_DISC_STATE, O_TAKEN
 };
 
 static const struct option longopts[] = {
@@ -110,6 +111,7 @@ static const struct option longopts[] = {
 	{ "raw", no_argument, NULL, O_RAW },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "drain-timeout", required_argument, NULL, O_DRAIN },
+	{ "taken-fd", required_argument, NULL, O_TAKEN },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "no-password", no_argument, NULL, O_NOPASS },
 	{ "capath", required_argument, NULL, O_CAPATH },
@@ -147,6 +149,7 @@ struct opts {
 	int max_inflight;	/* --max-inflight, 0 for the protocol's default */
 	long long spool_max;
 	double drain;
+	int taken_fd;		/* --taken-fd, -1 without */
 };
 
 enum conn { DOWN, PENDING, UP };
@@ -195,6 +198,8 @@ struct pub {
 	int io_error;
 	struct mq_disc *disc;	/* --discovery */
 	int disc_born;		/* "online" on the will topic this run */
+	uint64_t taken;		/* input lines reported durably held on --taken-fd */
+	long long t_taken;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -1357,10 +1362,44 @@ poll_timeout(const struct pub *p, long long now)
 	return t < 0 ? 0 : (int)t;
 }
 
+/*
+ * --taken-fd: the number of input lines whose messages are all acknowledged
+ * or in the spool (fsynced), so a producer may forget them.  Lines are taken
+ * in order: one still held only in memory holds back every line after it.
+ */
+static void
+report_taken(struct pub *p, int force)
+{
+	const struct mq_msg *lists[] = { p->stage, p->batch };
+	uint64_t n = p->lineno;
+
+	if (p->o->taken_fd < 0 || (!force && fk_now_ms() < p->t_taken))
+		return;
+	p->t_taken = fk_now_ms() + 500;
+	for (size_t i = 0; i < mq_ring_count(&p->ring); i++) {
+		const struct mq_msg *m = mq_ring_at(&p->ring, i);
+		if (m->line && !m->spooled && m->state != MQ_DONE && m->line <= n)
+			n = m->line - 1;
+	}
+	for (size_t i = 0; i < 2; i++)
+		for (const struct mq_msg *m = lists[i]; m; m = m->next)
+			if (m->line && m->line <= n)
+				n = m->line - 1;
+	if (n <= p->taken)
+		return;
+	p->taken = n;
+	if (dprintf(p->o->taken_fd, "%" PRIu64 "\n", n) < 0) {
+		if (errno != EPIPE)
+			warn("--taken-fd");
+		((struct opts *)p->o)->taken_fd = -1;	/* the reader has gone */
+	}
+}
+
 /* Once a second: in an outage, what is held only in memory goes to the spool. */
 static void
 tick(struct pub *p, long long now)
 {
+	report_taken(p, 0);
 	if (now < p->t_tick || p->spool == NULL)
 		return;
 	p->t_tick = now + 1000;
@@ -1484,6 +1523,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_DISC: o->disc = optarg ? optarg : "homeassistant"; break;
 		case O_DISC_ID: o->disc_id = optarg; break;
 		case O_DISC_STATE: o->disc_state = optarg; break;
+		case O_TAKEN:
+			o->taken_fd = (int)num_arg("--taken-fd", optarg, 3, 1023);
+			if (fcntl(o->taken_fd, F_SETFD, FD_CLOEXEC) == -1)
+				errx(FK_USAGE, "--taken-fd: %s: not an open descriptor", optarg);
+			break;
 		case O_HELP: fk_usage(usage_lines, 1);
 		case O_VERSION: fk_version();
 		default: fk_usage(usage_lines, 0);
@@ -1695,7 +1739,8 @@ close_all(struct pub *p)
 int
 main(int argc, char **argv)
 {
-	static struct opts o = { .keepalive = 60, .drain = 30, .qos = 0, .will_qos = -1 };
+	static struct opts o = { .keepalive = 60, .drain = 30, .qos = 0, .will_qos = -1,
+	    .taken_fd = -1 };
 	static struct pub p;
 	int status;
 
@@ -1704,6 +1749,7 @@ main(int argc, char **argv)
 	check_opts(&o, &p);
 	open_all(&p, &o);
 	status = disc_close(&p, run(&p));
+	report_taken(&p, 1);
 	close_all(&p);
 	return status;
 }

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ static const char *const usage[] = {
 	"[--from time] [--to time] [--state file] [--dump file] [--strict]",
 	"[--retries n] [--timeout ms] [--trace] [--tz zone]",
 	"[--rs485] [--rs485-delay ms[,ms]] [--rts on|off] [--dtr on|off]",
+	"[--first n] [--taken-fd fd] [--progress]",
 	"temarchive --decode file [--strict] [--tz zone]",
 	NULL
 };
@@ -41,6 +44,8 @@ static const char *const usage[] = {
 struct opts {
 	const char *dev, *state, *dump, *decode;
 	int baud, naddr, tries, timeout_ms, trace, strict, kinds, live_opts;
+	int taken_fd, progress;
+	unsigned long first;	/* --first: newest records of a ring the state does not know */
 	uint8_t addr[TEM_MAX_METERS];
 	struct ser_line line;
 	struct tem_sel sel;
@@ -54,6 +59,21 @@ struct run {
 	FILE *dump;
 	int dirty, stop, epipe;
 	long long saved_ms;
+	/*
+	 * With --taken-fd the state saved is `held`: the state as it was after the
+	 * last record the reader says it holds durably.  `q` keeps the state after
+	 * each record printed since, oldest first.
+	 */
+	struct tem_state held, *keep;
+	struct { uint64_t line; struct tem_state st; } *q;
+	size_t qhead, qn, qcap;
+	uint64_t printed, taken;
+	char tbuf[32];
+	size_t tlen;
+	int taken_eof;
+	/* progress of the ring being read */
+	unsigned long prog_done, prog_total;
+	long long prog_start, prog_last;
 };
 
 /* One meter as read so far: RAM image and what decoding needs. */
@@ -80,7 +100,7 @@ on_signal(int sig)
 }
 
 enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_RETRIES,
-	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_TZ, O_LINE };
+	O_TIMEOUT, O_TRACE, O_FIRST, O_TAKEN, O_PROGRESS, O_HELP, O_VERSION, O_TZ, O_LINE };
 
 static long long
 time_arg(const char *opt, const char *s)
@@ -128,6 +148,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "trace", no_argument, NULL, O_TRACE },
 		SER_LINE_OPTIONS(O_LINE),
 		{ "tz", required_argument, NULL, O_TZ },
+		{ "first", required_argument, NULL, O_FIRST },
+		{ "taken-fd", required_argument, NULL, O_TAKEN },
+		{ "progress", no_argument, NULL, O_PROGRESS },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -140,6 +163,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->baud = 9600;
 	o->tries = 3;
 	o->timeout_ms = 1000;
+	o->taken_fd = -1;
 	while ((c = getopt_long(argc, argv, "d:b:a:k:", lo, NULL)) != -1) {
 		o->live_opts += c != O_DECODE && c != O_STRICT && c != O_TZ;
 		switch (c) {
@@ -161,6 +185,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if (tem_tz_set(optarg, why, sizeof(why)) == -1)
 				errx(FK_USAGE, "--tz: %s", why);
 			break;
+		case O_FIRST: o->first = (unsigned long)num_arg("--first", optarg, 1, 100000); break;
+		case O_TAKEN:
+			o->taken_fd = (int)num_arg("--taken-fd", optarg, 3, 1023);
+			if (fcntl(o->taken_fd, F_SETFD, FD_CLOEXEC) == -1)
+				errx(FK_USAGE, "--taken-fd: %s: not an open descriptor", optarg);
+			break;
+		case O_PROGRESS: o->progress = 1; break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
 		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);
@@ -174,6 +205,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 		conflict("-d is required (or --decode)");
 	if (o->sel.has_from && o->sel.has_to && o->sel.from >= o->sel.to)
 		conflict("--from must be before --to");
+	if ((o->first || o->taken_fd >= 0) && o->state == NULL)
+		conflict("--first and --taken-fd need --state");
+	if (isatty(STDERR_FILENO))
+		o->progress = 1;
 	if (o->naddr == 0)
 		tem_addr_arg(o->addr, &o->naddr, "1");
 	if (o->kinds == 0)
@@ -191,6 +226,120 @@ dump_line(struct run *r, enum tem_dump_type t, uint8_t meter, uint32_t at,
 		r->stop = 1;	/* reported when the dump is closed */
 }
 
+/* A deep copy of a state, for the hand-off queue. */
+static void
+state_copy(struct tem_state *dst, const struct tem_state *src)
+{
+	*dst = (struct tem_state){ 0 };
+	if ((src->n && (dst->e = malloc(src->n * sizeof(*src->e))) == NULL) ||
+	    (src->nm && (dst->m = malloc(src->nm * sizeof(*src->m))) == NULL))
+		err(FK_SOFTWARE, NULL);
+	if (src->n)
+		memcpy(dst->e, src->e, src->n * sizeof(*src->e));
+	if (src->nm)
+		memcpy(dst->m, src->m, src->nm * sizeof(*src->m));
+	dst->n = dst->cap = src->n;
+	dst->nm = dst->mcap = src->nm;
+}
+
+/* The reader holds lines 1..n durably: the state after the newest of them may be saved. */
+static void
+taken_upto(struct run *r, uint64_t n)
+{
+	if (n <= r->taken)
+		return;
+	r->taken = n;
+	while (r->qn > 0 && r->q[r->qhead].line <= n) {
+		tem_state_free(&r->held);
+		r->held = r->q[r->qhead].st;
+		r->qhead = (r->qhead + 1) % r->qcap;
+		r->qn--;
+		r->dirty = 1;
+	}
+}
+
+/* Counts from --taken-fd, one a line; wait up to `ms` for one (-1: until it closes). */
+static void
+read_taken(struct run *r, int ms)
+{
+	struct pollfd pf = { .fd = r->o->taken_fd, .events = POLLIN };
+	char *nl;
+	ssize_t n;
+
+	while (!r->taken_eof && poll(&pf, 1, ms) > 0) {
+		if ((n = read(pf.fd, r->tbuf + r->tlen, sizeof(r->tbuf) - 1 - r->tlen)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			r->taken_eof = 1;
+			break;
+		}
+		r->tlen += (size_t)n;
+		r->tbuf[r->tlen] = '\0';
+		while ((nl = strchr(r->tbuf, '\n')) != NULL) {
+			long long v;
+			const char *why;
+			*nl = '\0';
+			if (num_parse(r->tbuf, 0, LLONG_MAX, 0, &v, &why) == 0)
+				taken_upto(r, (uint64_t)v);
+			else
+				warnx("--taken-fd: %s: not a count; ignored", r->tbuf);
+			r->tlen -= (size_t)(nl + 1 - r->tbuf);
+			memmove(r->tbuf, nl + 1, r->tlen + 1);
+		}
+		if (r->tlen >= sizeof(r->tbuf) - 1)
+			r->tlen = 0;	/* no count is that long */
+		if (ms > 0)
+			ms = 0;
+	}
+}
+
+/* A record was printed: remember the state after it until the reader holds it. */
+static void
+printed_one(struct run *r)
+{
+	r->printed++;
+	if (r->o->taken_fd < 0) {
+		r->dirty = 1;
+		return;
+	}
+	if (r->qn == r->qcap) {
+		size_t cap = r->qcap ? r->qcap * 2 : 64;
+		void *q = malloc(cap * sizeof(*r->q));
+		if (q == NULL)
+			err(FK_SOFTWARE, NULL);
+		for (size_t i = 0; i < r->qn; i++)
+			memcpy((char *)q + i * sizeof(*r->q), &r->q[(r->qhead + i) % r->qcap],
+			    sizeof(*r->q));
+		free(r->q);
+		r->q = q;
+		r->qcap = cap;
+		r->qhead = 0;
+	}
+	r->q[(r->qhead + r->qn) % r->qcap].line = r->printed;
+	state_copy(&r->q[(r->qhead + r->qn) % r->qcap].st, &r->st);
+	r->qn++;
+	read_taken(r, 0);
+}
+
+/* Done/total, rate and time left of the ring being read, at most every 2 s (or forced). */
+static void
+progress(struct run *r, const struct meter *mt, enum tem_kind k, int force)
+{
+	long long now = fk_now_ms(), el = now - r->prog_start;
+	double rate = el > 0 ? r->prog_done * 1000.0 / (double)el : 0;
+	unsigned long left = r->prog_total - r->prog_done;
+
+	if (!r->o->progress || (!force && now - r->prog_last < 2000))
+		return;
+	r->prog_last = now;
+	if (rate > 0)
+		fprintf(stderr, "temarchive: meter %u: %s: %lu/%lu records, %.1f/s, %.0f s left\n",
+		    mt->addr, tem_kind_name(k), r->prog_done, r->prog_total, rate, left / rate);
+	else
+		fprintf(stderr, "temarchive: meter %u: %s: %lu/%lu records\n", mt->addr,
+		    tem_kind_name(k), r->prog_done, r->prog_total);
+}
+
 /* Save the state if due (or forced); FK_STATE when it cannot be written. */
 static int
 save_state(struct run *r, int force)
@@ -199,7 +348,7 @@ save_state(struct run *r, int force)
 
 	if (!r->o->state || !r->dirty || (!force && now - r->saved_ms < SAVE_EVERY_MS))
 		return FK_OK;
-	if (tem_state_save(&r->st, r->o->state) == -1) {
+	if (tem_state_save(r->keep, r->o->state) == -1) {
 		warn("%s: cannot save state", r->o->state);
 		r->stop = 1;
 		return FK_STATE;
@@ -371,7 +520,7 @@ deliver(struct run *r, struct meter *mt, enum tem_kind k, unsigned slot, uint32_
 			tem_mark_of(rec, &sm->mark[k]);
 			sm->marked[k] = 1;
 		}
-		r->dirty = 1;
+		printed_one(r);
 	}
 	return save_state(r, 0);
 }
@@ -429,6 +578,7 @@ read_ring(struct run *r, struct meter *mt, enum tem_kind k, const uint8_t *first
 	struct tem_resume res = { 0 };
 	struct tem_state_ent *e = tem_state_find(&r->st, mt->m.serial, mt->addr, k);
 	struct tem_plan p;
+	struct tem_sel sel = r->o->sel;
 	uint8_t rec[TEM_REC_SIZE];
 	long long last = TEM_KEY_NONE, per;
 	const char *why;
@@ -446,10 +596,15 @@ read_ring(struct run *r, struct meter *mt, enum tem_kind k, const uint8_t *first
 	if (e) {
 		res = (struct tem_resume){ 1, e->slot, e->period, 0 };
 		last = e->period;
+	} else if (r->o->first && (sel.last == 0 || sel.last > r->o->first)) {
+		sel.last = r->o->first;	/* a first run reads a bounded history */
 	}
 replan:
-	if (tem_plan_make(rg->count, (unsigned)next, &r->o->sel, &res, probe, &pc, &p) == -1)
+	if (tem_plan_make(rg->count, (unsigned)next, &sel, &res, probe, &pc, &p) == -1)
 		return link_failed(r, mt, pc.s);
+	r->prog_done = 0;
+	r->prog_total = p.hi - p.lo;
+	r->prog_start = r->prog_last = fk_now_ms();
 	if (p.state_gone)
 		say_gone(r, mt, k, &res);
 	for (unsigned long age = p.hi; age-- > p.lo && !r->stop;) {
@@ -479,6 +634,8 @@ replan:
 				goto replan;
 			}
 		}
+		r->prog_done++;
+		progress(r, mt, k, 0);
 		if ((why = skip_reason(&r->o->sel, rec, last, &per)) != NULL) {
 			if (*why)
 				warnx("%s: meter %u: %s record at 0x%06lX: %s; skipped",
@@ -486,10 +643,14 @@ replan:
 			dump_line(r, TEM_DUMP_FLASH, mt->addr, at, rec, TEM_REC_SIZE);
 			continue;
 		}
-		if ((rc = deliver(r, mt, k, slot, at, rec, per)) != FK_OK || r->stop)
+		if ((rc = deliver(r, mt, k, slot, at, rec, per)) != FK_OK || r->stop) {
+			progress(r, mt, k, 1);
 			return rc;
+		}
 		last = per;
 	}
+	if (got_signal)
+		progress(r, mt, k, 1);
 	if (p.state_gone && p.valid > 0 && p.hi == p.lo && e && !r->o->sel.has_from &&
 	    !r->o->sel.has_to) {
 		warnx("%s: meter %u: %s archive holds nothing after %s, the record delivered "
@@ -833,7 +994,9 @@ open_files(struct run *r)
 			errx(FK_STATE, "%s: corrupt state file: %s", o->state, why);
 		if (rc == -2)
 			err(FK_STATE, "%s", o->state);
+		state_copy(&r->held, &r->st);
 	}
+	r->keep = o->taken_fd >= 0 ? &r->held : &r->st;
 	if (o->dump) {
 		if ((r->dump = fopen(o->dump, "w")) == NULL)
 			err(FK_NODEV, "%s", o->dump);
@@ -851,7 +1014,18 @@ open_files(struct run *r)
 static int
 finish(struct run *r, int status)
 {
-	int rc = save_state(r, 1), dump_failed = 0;
+	int rc, dump_failed = 0;
+
+	if (r->o->taken_fd >= 0) {
+		/* the reader sees the end of input only when it is closed, then says what it holds */
+		if (fclose(stdout) == EOF && errno != EPIPE && !r->epipe)
+			warn("stdout");
+		read_taken(r, -1);
+		if (r->taken < r->printed)
+			warnx("%" PRIu64 " of %" PRIu64 " records printed not held by the reader; "
+			    "the next run reads them again", r->printed - r->taken, r->printed);
+	}
+	rc = save_state(r, 1);
 
 	if (r->dump) {
 		dump_failed = ferror(r->dump);
@@ -861,6 +1035,16 @@ finish(struct run *r, int status)
 		}
 	}
 	tem_state_free(&r->st);
+	tem_state_free(&r->held);
+	while (r->qn > 0) {
+		tem_state_free(&r->q[r->qhead].st);
+		r->qhead = (r->qhead + 1) % r->qcap;
+		r->qn--;
+	}
+	free(r->q);
+	if (r->o->progress)
+		fprintf(stderr, "temarchive: %" PRIu64 " records printed%s\n", r->printed,
+		    got_signal ? "; stopped by signal" : "");
 	/* the state and the dump outrank a reader gone or a signal: they are lost work */
 	if (rc != FK_OK || dump_failed)
 		return rc != FK_OK ? rc : FK_IO;

@@ -55,7 +55,7 @@ board_got() { grep -q " $(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n')\$" "$
 
 @test "a side that dies is restarted and the bridge keeps working" {
 	start_bridge
-	pid=$(ip netns pids "$NS_PC" | xargs -r ps -o pid=,args= -p | awk '$2 == "udpmsg" && $3 == "listen" {print $1}')
+	pid=$(ip netns pids "$NS_PC" | xargs -r ps -o pid=,args= -p | awk '$2 ~ /(^|\/)udpmsg$/ && $3 == "listen" {print $1}')
 	[ -n "$pid" ]
 	kill -KILL "$pid"
 	fk_wait_for 10 grep -q 'inbound side ended' "$FK_TMP/bridge.err"
@@ -68,11 +68,11 @@ board_got() { grep -q " $(printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n')\$" "$
 	start_bridge
 	kill -TERM "$BRIDGE_PID"
 	fk_wait_gone "$BRIDGE_PID" 10
-	fk_wait_for 10 sh -c "! ip netns pids $NS_PC | xargs -r ps -o args= -p | grep -Eq '^(udpmsg|mqpub|mosquitto_sub -h 127.0.0.1 -p 1883)'"
+	fk_wait_for 10 sh -c "! ip netns pids $NS_PC | xargs -r ps -o args= -p | grep -v ' -i watcher ' | grep -Eq '^[^ ]*(udpmsg|mqpub|mosquitto_sub) '"
 }
 
 @test "esp-messenger without a board address is a usage error" {
 	run --separate-stderr "$FK_TOP/scripts/esp-messenger" -h 127.0.0.1
 	[ "$status" -eq 2 ]
-	[ "${stderr%%$'\n'*}" = "esp-messenger: board address missing" ]
+	[ "${stderr%%$'\n'*}" = "esp-messenger: board address missing (argument or esp_board)" ]
 }
