@@ -45,15 +45,18 @@ BINS      = $(CMDS:%=$(BUILD)/bin/%)
 TOOL_BINS = $(TOOLS:%=$(BUILD)/tools/%)
 UNIT_BINS = $(UNITS:%=$(BUILD)/unit/%)
 
-.PHONY: all check test test-san lint ports clean-ports bench deps demo install uninstall clean
+.PHONY: all progs deb deb-check check test test-san lint ports clean-ports bench deps demo install uninstall clean
 .SUFFIXES:
 .SECONDARY:
 
 all: $(BINS) $(TOOL_BINS) $(UNIT_BINS)
 
+# The commands alone (what a package ships), without the test tools and unit tests.
+progs: $(BINS)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(FK_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(FK_CFLAGS) -c -o $@ $<
 
 # Made anew: `ar r` into an old archive keeps the members of deleted sources.
 $(BUILD)/libfk.a: $(COMMON_OBJ)
@@ -159,8 +162,24 @@ uninstall:
 	-rmdir $(CONF) 2>/dev/null
 	@for m in man/*.1 man/*.5; do rm -f $(DESTDIR)$(MANPREFIX)/man$${m##*.}/$${m#man/}; done
 
+# A Debian package (debian/), built from a copy of the tree in build-deb/; README says how
+# to install it. deb-check builds it, installs it, runs it, removes and purges it (CI; root).
+deb:
+	@# Build-Depends come from the list make deps installs: one list, kept in step here.
+	@for p in $$(awk '/^Build-Depends:/{b=1; sub(/^[^:]*:/, "")} b && /^[A-Z]/ && !/^Build-Depends:/{b=0} b' \
+	  debian/control | tr ',' '\n' | sed 's/(.*//; s/[[:space:]]//g' | grep -v '^debhelper-compat$$' | grep .); do \
+	  grep -Eq "^$$p([[:space:]]|$$)" scripts/debian-packages || { echo "debian/control: $$p not in scripts/debian-packages"; exit 1; }; done
+	rm -rf build-deb && mkdir -p build-deb/fieldkit-$(VERSION)
+	git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C build-deb/fieldkit-$(VERSION)
+	cd build-deb/fieldkit-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error build-deb/fieldkit_*.changes
+	@ls build-deb/*.deb
+
+deb-check: deb
+	tests/deb-check build-deb
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-deb
 
 # The LD_PRELOAD shim of tests/serial-uart.bats (a pty with a UART's modem-control ioctls).
 all: $(BUILD)/tools/fk_uartshim.so
