@@ -16,10 +16,12 @@
 #include "fk_exit.h"
 #include "num_parse.h"
 #include "ser_port.h"
+#include "ser_tcp.h"
 
 struct ser_port {
 	struct sp_port *sp;	/* NULL for pseudo-terminals, see ser_open() */
 	int fd;
+	int sock;	/* tcp:HOST:PORT, see ser_tcp.h: no termios, no lock */
 	int baud;
 	char *path;
 	struct termios saved;
@@ -144,6 +146,8 @@ configure_termios(struct ser_port *p, char *errbuf, size_t errlen)
 	return 0;
 }
 
+static volatile sig_atomic_t *stop_flag;	/* set by ser_stop_on() below */
+
 struct ser_port *
 ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 {
@@ -157,6 +161,13 @@ ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 		return NULL;
 	}
 	p->baud = baud;
+	if (ser_tcp_is(path)) {
+		if ((p->fd = ser_tcp_open(path, stop_flag, errbuf, errlen)) == -1)
+			goto fail;
+		p->sock = 1;
+		*status = FK_OK;
+		return p;
+	}
 	p->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (p->fd == -1) {
 		if (errno == EBUSY) {
@@ -211,6 +222,12 @@ ser_close(struct ser_port *p)
 
 	if (p == NULL)
 		return;
+	if (p->sock) {
+		close(p->fd);
+		free(p->path);
+		free(p);
+		return;
+	}
 	/* Restore before leaving the restore list, so a signal in between still finds it. */
 	tcsetattr(p->fd, TCSANOW, &p->saved);
 	ioctl(p->fd, TIOCNXCL);
@@ -235,7 +252,10 @@ int ser_baud(const struct ser_port *p) { return p->baud; }
 void
 ser_flush_input(struct ser_port *p)
 {
-	tcflush(p->fd, TCIFLUSH);
+	if (p->sock)
+		ser_tcp_drain(p->fd);
+	else
+		tcflush(p->fd, TCIFLUSH);
 }
 
 static volatile sig_atomic_t *stop_flag;
@@ -283,6 +303,8 @@ ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms)
 
 	while (n > 0) {
 		int rc = wait_fd(p->fd, POLLOUT, deadline);
+		if (rc == -1 && p->sock && errno == EIO)
+			errno = ser_tcp_errno(p->fd);
 		if (rc == -1)
 			return -1;
 		if (rc == 0) {
@@ -308,13 +330,15 @@ ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms)
 
 	for (;;) {
 		int rc = wait_fd(p->fd, POLLIN, deadline);
+		if (rc == -1 && p->sock && errno == EIO)
+			errno = ser_tcp_errno(p->fd);
 		if (rc <= 0)
 			return rc;
 		r = read(p->fd, buf, n);
 		if (r > 0)
 			return r;
 		if (r == 0 || (r == -1 && errno == EIO)) {
-			errno = EIO;
+			errno = p->sock ? ser_tcp_errno(p->fd) : EIO;
 			return -1;
 		}
 		if (errno != EAGAIN && errno != EINTR)
@@ -330,4 +354,18 @@ ser_baud_arg(const char *opt, const char *s)
 	if (ser_baud_ok(b) == -1)
 		errx(FK_USAGE, "%s: %s: not a supported baud rate", opt, s);
 	return (int)b;
+}
+
+void
+ser_keep_up(struct ser_port *p)
+{
+	struct termios t;
+
+	if (p->sock)
+		return;
+	p->saved.c_cflag &= ~(tcflag_t)HUPCL;
+	if (tcgetattr(p->fd, &t) == 0) {
+		t.c_cflag &= ~(tcflag_t)HUPCL;
+		tcsetattr(p->fd, TCSANOW, &t);
+	}
 }

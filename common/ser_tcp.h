@@ -1,0 +1,40 @@
+/*
+ * Meter lines reached over TCP (serial-to-Ethernet converters in "TCP
+ * server" mode, GPRS modems carrying the line transparently): the device
+ * name tcp:HOST:PORT opens a raw TCP connection that ser_port.c then reads
+ * and writes like a serial line.
+ */
+#ifndef SER_TCP_H
+#define SER_TCP_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#define SER_TCP_PREFIX		"tcp:"
+#define SER_TCP_CONNECT_MS	10000	/* a GPRS link may take seconds to set up */
+
+/* Is path a tcp:HOST:PORT device name? */
+int ser_tcp_is(const char *path);
+
+/*
+ * Split "tcp:HOST:PORT" (HOST may be [v6]) into host and port.
+ * 0, or -1 with errbuf saying what is wrong.
+ */
+int ser_tcp_parse(const char *path, char *host, size_t hostlen, char *port,
+    size_t portlen, char *errbuf, size_t errlen);
+
+/*
+ * Connect to path within SER_TCP_CONNECT_MS (cut short once *stop is set),
+ * with keepalive and no Nagle delay.  The non-blocking socket, or -1 with
+ * errbuf holding the reason.
+ */
+int ser_tcp_open(const char *path, volatile sig_atomic_t *stop, char *errbuf,
+    size_t errlen);
+
+/* Discard what has arrived so far, without waiting and without eating an EOF. */
+void ser_tcp_drain(int fd);
+
+/* Why a read on the socket ended: its pending error, else ENOLINK (peer closed). */
+int ser_tcp_errno(int fd);
+
+#endif
