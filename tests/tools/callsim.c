@@ -267,6 +267,11 @@ main(int argc, char **argv)
 	}
 	if (pty_sim_open(&c.ps, link) == -1)
 		err(FK_NODEV, "pty");
+	/* A UART driver starts with HUPCL set (a pty does not): a plain close hangs up. */
+	if (tcgetattr(c.ps.hold, &t) == 0) {
+		t.c_cflag |= HUPCL;
+		tcsetattr(c.ps.hold, TCSANOW, &t);
+	}
 	/* Not held open: the client's own closes must reach us, as DTR would. */
 	close(c.ps.hold);
 	c.ps.hold = -1;
