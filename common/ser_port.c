@@ -162,8 +162,11 @@ ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 	}
 	p->baud = baud;
 	if (ser_tcp_is(path)) {
-		if ((p->fd = ser_tcp_open(path, stop_flag, errbuf, errlen)) == -1)
+		if ((p->fd = ser_tcp_open(path, stop_flag, errbuf, errlen)) < 0) {
+			*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
+			p->fd = -1;
 			goto fail;
+		}
 		p->sock = 1;
 		*status = FK_OK;
 		return p;

@@ -139,6 +139,10 @@ ser_tcp_open(const char *path, volatile sig_atomic_t *stop, char *errbuf,
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
+		if (e == EINTR) {
+			snprintf(errbuf, errlen, "connect: stopped by a signal");
+			return -2;
+		}
 		if (e == ETIMEDOUT)
 			snprintf(errbuf, errlen, "connect: no answer within %d s",
 			    SER_TCP_CONNECT_MS / 1000);

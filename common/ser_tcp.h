@@ -26,7 +26,7 @@ int ser_tcp_parse(const char *path, char *host, size_t hostlen, char *port,
 /*
  * Connect to path within SER_TCP_CONNECT_MS (cut short once *stop is set),
  * with keepalive and no Nagle delay.  The non-blocking socket, or -1 with
- * errbuf holding the reason.
+ * errbuf holding the reason (-2 when stopped by *stop).
  */
 int ser_tcp_open(const char *path, volatile sig_atomic_t *stop, char *errbuf,
     size_t errlen);

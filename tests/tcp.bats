@@ -194,6 +194,26 @@ listening() { ss -Hltn "sport = :$1" | grep -q .; }
 	[ "$stderr" = "temread: tcp:[::1]:$port: connect: Connection refused" ]
 }
 
+# In a namespace of our own, 192.0.2.0/24 routed to lo: a SYN nobody ever answers.
+blackhole() {
+	unshare -n sh -c "ip link set lo up && ip route add 192.0.2.0/24 dev lo && $1"
+}
+
+@test "no connection within 10 s: status 6; SIGTERM while connecting: status 15 at once" {
+	run --separate-stderr blackhole 'exec temread -d tcp:192.0.2.1:4001'
+	[ "$status" -eq 6 ]
+	[ "$stderr" = "temread: tcp:192.0.2.1:4001: connect: no answer within 10 s" ]
+	t0=$(ms)
+	run --separate-stderr blackhole 'temarchive -d tcp:192.0.2.1:4001 & p=$!
+		i=0; until ss -Htn state syn-sent | grep -q 192.0.2.1 || [ $i -ge 500 ]; do
+			i=$((i + 1)); sleep 0.02; done
+		kill $p; wait $p'
+	[ "$status" -eq 15 ]
+	[ "$stderr" = "temarchive: tcp:192.0.2.1:4001: connect: stopped by a signal" ]
+	# well before the 10 s connect timeout
+	[ $(($(ms) - t0)) -lt 8000 ]
+}
+
 @test "atchat -d tcp: queries a modem behind a converter" {
 	fk_start_modemsim
 	bridge "$FK_MODEM"

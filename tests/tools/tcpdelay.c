@@ -146,7 +146,7 @@ serve(int cl, const char *target)
 	struct way w[2] = { { .from = cl, .to = up }, { .from = up, .to = cl } };
 	long long sent_down = 0;
 
-	if (up == -1) {
+	if (up < 0) {
 		warnx("%s: %s", target + strlen(SER_TCP_PREFIX), why);
 		close(cl);
 		return;
