@@ -176,7 +176,7 @@ from_client(struct call *c, long long now)
 static void
 opens_closes(struct call *c, long long now)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	_Alignas(struct inotify_event) char buf[4096];
 	ssize_t n = read(c->watch, buf, sizeof(buf));
 
 	for (char *p = buf; n > 0 && p < buf + n;) {
