@@ -146,7 +146,7 @@ configure_termios(struct ser_port *p, char *errbuf, size_t errlen)
 	return 0;
 }
 
-static volatile sig_atomic_t *stop_flag;	/* set by ser_stop_on() below */
+static int wait_fd(int fd, short ev, long long deadline);
 
 struct ser_port *
 ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
@@ -162,7 +162,7 @@ ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 	}
 	p->baud = baud;
 	if (ser_tcp_is(path)) {
-		if ((p->fd = ser_tcp_open(path, stop_flag, errbuf, errlen)) < 0) {
+		if ((p->fd = ser_tcp_open(path, wait_fd, errbuf, errlen)) < 0) {
 			*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
 			p->fd = -1;
 			goto fail;

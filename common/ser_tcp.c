@@ -71,9 +71,8 @@ tune(int fd)
 /* One address: 0 connected, -1 with errno (ETIMEDOUT past deadline, EINTR when stopped). */
 static int
 connect_one(int fd, const struct addrinfo *ai, long long deadline,
-    volatile sig_atomic_t *stop)
+    ser_tcp_wait_fn *wait)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 	socklen_t len = sizeof(int);
 	int rc, e = 0;
 
@@ -81,22 +80,13 @@ connect_one(int fd, const struct addrinfo *ai, long long deadline,
 		return 0;
 	if (errno != EINPROGRESS)
 		return -1;
-	for (;;) {
-		long long left = deadline - fk_now_ms();
-		if (left <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		rc = poll(&pfd, 1, (int)left);
-		if (rc > 0)
-			break;
-		if (rc == -1 && errno != EINTR)
-			return -1;
-		if (stop && *stop) {
-			errno = EINTR;
-			return -1;
-		}
+	/* A refused connect is "ready" with an error, which the wait may call EIO: SO_ERROR says. */
+	if ((rc = wait(fd, POLLOUT, deadline)) == 0) {
+		errno = ETIMEDOUT;
+		return -1;
 	}
+	if (rc == -1 && errno == EINTR)
+		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
 		return -1;
 	if (e != 0) {
@@ -107,7 +97,7 @@ connect_one(int fd, const struct addrinfo *ai, long long deadline,
 }
 
 int
-ser_tcp_open(const char *path, volatile sig_atomic_t *stop, char *errbuf,
+ser_tcp_open(const char *path, ser_tcp_wait_fn *wait, char *errbuf,
     size_t errlen)
 {
 	char host[256], port[8];
@@ -129,7 +119,7 @@ ser_tcp_open(const char *path, volatile sig_atomic_t *stop, char *errbuf,
 			e = errno;
 			continue;
 		}
-		if (connect_one(fd, ai, deadline, stop) == 0)
+		if (connect_one(fd, ai, deadline, wait) == 0)
 			break;
 		e = errno;
 		close(fd);

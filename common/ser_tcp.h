@@ -7,7 +7,6 @@
 #ifndef SER_TCP_H
 #define SER_TCP_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #define SER_TCP_PREFIX		"tcp:"
@@ -24,11 +23,18 @@ int ser_tcp_parse(const char *path, char *host, size_t hostlen, char *port,
     size_t portlen, char *errbuf, size_t errlen);
 
 /*
- * Connect to path within SER_TCP_CONNECT_MS (cut short once *stop is set),
- * with keepalive and no Nagle delay.  The non-blocking socket, or -1 with
- * errbuf holding the reason (-2 when stopped by *stop).
+ * The caller's way to wait for a descriptor, so that its stop signals end a
+ * connect as they end a read: 1 ready (or failed, see SO_ERROR), 0 at the
+ * deadline (fk_now_ms() clock), -1 with errno (EINTR: the program stops).
  */
-int ser_tcp_open(const char *path, volatile sig_atomic_t *stop, char *errbuf,
+typedef int ser_tcp_wait_fn(int fd, short ev, long long deadline);
+
+/*
+ * Connect to path within SER_TCP_CONNECT_MS, with keepalive and no Nagle
+ * delay.  The non-blocking socket, or -1 with errbuf holding the reason
+ * (-2 when the wait was stopped).
+ */
+int ser_tcp_open(const char *path, ser_tcp_wait_fn *wait, char *errbuf,
     size_t errlen);
 
 /* Discard what has arrived so far, without waiting and without eating an EOF. */

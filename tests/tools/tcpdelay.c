@@ -60,6 +60,18 @@ on_signal(int sig)
 	stop = 1;
 }
 
+static int
+wait_up(int fd, short ev, long long deadline)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+	long long left = deadline - fk_now_ms();
+	int rc = poll(&p, 1, left < 0 ? 0 : (int)left);
+
+	if (rc == -1 && errno == EINTR && !stop)
+		rc = 0;
+	return rc;
+}
+
 static long long
 delay(void)
 {
@@ -142,7 +154,7 @@ static void
 serve(int cl, const char *target)
 {
 	char why[256];
-	int up = ser_tcp_open(target, &stop, why, sizeof(why));
+	int up = ser_tcp_open(target, wait_up, why, sizeof(why));
 	struct way w[2] = { { .from = cl, .to = up }, { .from = up, .to = cl } };
 	long long sent_down = 0;
 
