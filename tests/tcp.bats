@@ -84,11 +84,12 @@ listening() { ss -Hltn "sport = :$1" | grep -q .; }
 @test "delays past --timeout: exact values or a clear error, never wrong values" {
 	fk_start_temsim
 	bridge
-	# 800 ms each way, 3 x 300 ms: no answer can come back in time
+	# 800 ms each way, 300 ms: no answer comes back in time (once the link layer tells
+	# answers to given-up requests apart, as a late one, status 3)
 	proxy --delay 800
 	run --separate-stderr temread -d "$DEV" --timeout 300
-	[ "$status" -eq 4 ]
-	[ "$stderr" = "temread: $DEV: no answer from meter 1 after 3 tries" ]
+	[[ "$status" =~ ^[34]$ ]]
+	[[ "$stderr" =~ ^"temread: $DEV: "(no|late)" answer".*" from meter 1 after 3 tries"$ ]]
 	[ "$(printf '%s\n' "$output" | jq -c keys)" = "$ERROR_KEYS" ]
 	stop_proxy
 	# answers to earlier tries arrive while later requests wait: each must be told apart
