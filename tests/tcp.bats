@@ -21,13 +21,20 @@ bridge() {
 	BRIDGE_PORT=$(fk_free_port)
 	fk_bg socat "TCP-LISTEN:$BRIDGE_PORT,bind=127.0.0.1,reuseaddr,fork" \
 		"FILE:${1:-$FK_TTY},raw,echo=0" 2>> "$FK_TMP/socat.log"
+	BRIDGE_PID=$FK_LAST_PID
 	fk_wait_for 10 listening "$BRIDGE_PORT"
 	DEV=tcp:127.0.0.1:$BRIDGE_PORT
+}
+
+# The last connection's socat child has gone: two of them on the line would share its bytes.
+bridge_idle() {
+	fk_wait_for 10 sh -c "! pgrep -P $BRIDGE_PID > /dev/null"
 }
 
 # tcpdelay in front of the bridge (arguments: its options); DEV then names the proxy.
 proxy() {
 	local port
+	bridge_idle
 	port=$(fk_free_port)
 	fk_bg tcpdelay -l "$port" -t "127.0.0.1:$BRIDGE_PORT" "$@"
 	PROXY_PID=$FK_LAST_PID
@@ -153,15 +160,18 @@ listening() { ss -Hltn "sport = :$1" | grep -q .; }
 	[ "$(printf '%s\n' "$first" | jq -r '.systems | length' | sort -u)" = 2 ]
 	last=$(printf '%s\n' "$first" | tail -n 1 | jq -r .period)
 	grep -qx "serial=1000001 address=1 kind=hour slot=$((n - 1)) period=$last" "$FK_TMP/state"
+	bridge_idle
 	run --separate-stderr temarchive -d "tcp:127.0.0.1:$BRIDGE_PORT" --state "$FK_TMP/state"
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq $((61 - n)) ]
 	[ "$(printf '%s\n%s\n' "$first" "$output" | jq -r .id | sort -u | wc -l)" -eq 61 ]
+	bridge_idle
 	run --separate-stderr temarchive -d "tcp:127.0.0.1:$BRIDGE_PORT" --state "$FK_TMP/state"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	kill -USR1 "$FK_SIM_PID"	# the meter's clock to 15:00: one new hourly record
 	fk_wait_for 10 sh -c "temarchive -d tcp:127.0.0.1:$BRIDGE_PORT -k hour --last 1 | grep -q T14:00"
+	bridge_idle
 	run --separate-stderr temarchive -d "tcp:127.0.0.1:$BRIDGE_PORT" --state "$FK_TMP/state"
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = 1000001-hour-2026-03-02T14:00 ]
