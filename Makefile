@@ -101,3 +101,9 @@ uninstall:
 
 clean:
 	rm -rf build build-san
+
+# The LD_PRELOAD shim of tests/serial-uart.bats (a pty with a UART's modem-control ioctls).
+all: $(BUILD)/tools/fk_uartshim.so
+$(BUILD)/tools/fk_uartshim.so: tests/tools/shim/fk_uartshim.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl

@@ -375,6 +375,7 @@ run_script(struct cli *c)
 		.stop = &got_signal, .ctx = c,
 	};
 	struct chat_result res;
+	char sig[32];
 	long long start = fk_now_ms();
 	cJSON *o;
 	int rc;
@@ -390,7 +391,8 @@ run_script(struct cli *c)
 		return CHAT_EIO;
 	}
 	if (got_signal)
-		snprintf(res.why, sizeof(res.why), "stopped by SIG%s", sigabbrev_np(got_signal));
+		snprintf(res.why, sizeof(res.why), "stopped by %s",
+		    chat_signame(got_signal, sig, sizeof(sig)));
 	if (res.code != CHAT_OK) {
 		if (c->to_log)
 			syslog(LOG_ERR, "%s", res.why);
@@ -598,6 +600,7 @@ static int
 run_queries(struct cli *c)
 {
 	int status = FK_OK, stop = 0;
+	char sig[32];
 
 	c->json = stdout;
 	for (int i = 0; i < c->ncmds && !stop; i++) {
@@ -606,7 +609,7 @@ run_queries(struct cli *c)
 			status = s;
 	}
 	if (got_signal) {
-		warnx("stopped by SIG%s", sigabbrev_np(got_signal));
+		warnx("stopped by %s", chat_signame(got_signal, sig, sizeof(sig)));
 		status = FK_SIGNAL;
 	} else if (c->gone)
 		status = FK_OK;
@@ -632,6 +635,9 @@ open_outputs(struct cli *c)
 		warn("%s", c->report_path);
 		return CHAT_EPARAM;
 	}
+	/* chat(8) -v marks its own stretch of a shared report file. */
+	if (c->report && c->verbose)
+		fprintf(c->report, "Opening \"%s\"...\n", c->report_path);
 	return 0;
 }
 
@@ -641,6 +647,8 @@ close_all(struct cli *c)
 	close_modem(c);
 	if (c->json && c->json != stdout)
 		fclose(c->json);
+	if (c->report && c->verbose)
+		fprintf(c->report, "Closing \"%s\".\n", c->report_path);
 	if (c->report)
 		fclose(c->report);
 	chat_words_free(&c->words);

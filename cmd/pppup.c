@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,7 +19,9 @@
 #include <cjson/cJSON.h>
 
 #include "at_io.h"
+#include "at_parse.h"
 #include "at_result.h"
+#include "chat_io.h"
 #include "fk_cli.h"
 #include "fk_exit.h"
 #include "jsonl.h"
@@ -35,12 +38,13 @@
 #define QUIET_MS 300		/* pppd silent this long after the address lines: block done */
 #define STOP_GRACE_MS 15000	/* pppd's LCP terminate exchange, then SIGKILL */
 #define SECRET_MAX 256		/* pppd's MAXSECRETLEN */
+#define REPORT_TIMEOUT_MS 5000	/* for each --report answer */
 
 static const char *const usage_lines[] = {
 	"pppup -d DATA_PORT [-c AT_PORT] [--apn APN] [--number NUMBER]",
 	"[--network 3gpp|3gpp2] [--auth none|pap|chap|any] [--user USER]",
 	"[--password-file FILE] [--pin-file FILE] [--reg-timeout SECONDS]",
-	"[--persist] [--max-fails N] [--print] [--pppd PATH] [-v]",
+	"[--persist] [--max-fails N] [--report SECONDS] [--print] [--pppd PATH] [-v]",
 	"[-- pppd-option ...]",
 	NULL
 };
@@ -51,7 +55,7 @@ struct opts {
 	enum ppp_net net;
 	enum ppp_auth auth;
 	int persist, max_fails, print, verbose;
-	long long reg_timeout_ms;
+	long long reg_timeout_ms, report_ms;
 	char **extra;
 	int nextra;
 	char password[SECRET_MAX + 2], pin[16];
@@ -69,6 +73,10 @@ struct attempt {
 	long up_s;			/* how long it carried IP, -1 if never */
 	int stopped_up;			/* our stop signal found the link up */
 	const char *where;		/* the AT port, or "pppd": who said log.message */
+	int data_lock;			/* holds the data port's lock while pppd runs, or -1 */
+	struct ser_port *at;		/* a separate AT port, held (and read by --report) */
+	const char *reg_query;		/* the registration command the modem knows */
+	long long next_report_ms;
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -111,7 +119,7 @@ static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_APN = 256, O_NUMBER, O_NETWORK, O_AUTH, O_USER, O_PASSFILE, O_PINFILE,
-	    O_REGTIMEOUT, O_PERSIST, O_MAXFAILS, O_PRINT, O_PPPD, O_VERSION };
+	    O_REGTIMEOUT, O_PERSIST, O_MAXFAILS, O_PRINT, O_PPPD, O_VERSION, O_REPORT };
 	static const struct option longopts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "at-port", required_argument, NULL, 'c' },
@@ -125,6 +133,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "reg-timeout", required_argument, NULL, O_REGTIMEOUT },
 		{ "persist", no_argument, NULL, O_PERSIST },
 		{ "max-fails", required_argument, NULL, O_MAXFAILS },
+		{ "report", required_argument, NULL, O_REPORT },
 		{ "print", no_argument, NULL, O_PRINT },
 		{ "pppd", required_argument, NULL, O_PPPD },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -154,6 +163,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_PERSIST: o->persist = 1; break;
 		case O_MAXFAILS: max_fails = (int)num_arg("--max-fails", optarg, 0, 1000000); break;
+		case O_REPORT: o->report_ms = num_arg("--report", optarg, 1, 86400) * 1000; break;
 		case O_PRINT: o->print = 1; break;
 		case O_PPPD: o->pppd_arg = optarg; break;
 		case O_VERSION: fk_version();
@@ -180,6 +190,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		usage_error("--auth %s needs --user", ppp_auth_name(o->auth));
 	if (max_fails >= 0 && !o->persist)
 		usage_error("%s", "--max-fails needs --persist");
+	if (o->report_ms && !o->at_port)
+		usage_error("%s", "--report needs -c AT_PORT: the data port carries PPP");
 	if (strspn(o->number, "0123456789*#+,") != strlen(o->number) || !*o->number ||
 	    strlen(o->number) > 32)
 		usage_error("--number: %s: digits, *, #, + and , only", o->number);
@@ -443,7 +455,7 @@ step_event(const struct attempt *a, const char *port, const char *step, const ch
 		cJSON_AddNullToObject(e, "result");
 		cJSON_AddStringToObject(e, "error", why);
 	}
-	if (r->err >= 0)
+	if (io == AT_IO_DONE && r->kind == AT_CME_ERROR && r->err >= 0)
 		cJSON_AddNumberToObject(e, "cme_error", r->err);
 	cJSON_AddNumberToObject(e, "elapsed_ms", (double)r->elapsed_ms);
 	if (p->fact == PPP_FACT_SIM)
@@ -476,7 +488,66 @@ pause_ms(long long ms)
 	return stop_sig ? -1 : 0;
 }
 
-/* The AT steps on the AT port: 0 ready to dial, -1 with a->cause set. */
+/*
+ * The data port's lock (the flock ser_open takes), without TIOCEXCL: pppd must
+ * still open the port, and a second pppup or atchat must not.  -1 with why.
+ */
+static int
+lock_port(const char *path, int *status, char *why, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	*status = fd == -1 && errno != EBUSY ? FK_NODEV : FK_LOCKED;
+	if (fd == -1 && errno != EBUSY) {
+		snprintf(why, len, "%s", strerror(errno));
+		return -1;
+	}
+	if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(why, len, "in use by another program");
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Let go of the modem: after pppd has gone, or when there is no pppd to run. */
+static void
+release(struct attempt *a)
+{
+	ser_close(a->at);
+	a->at = NULL;
+	if (a->data_lock != -1)
+		close(a->data_lock);
+	a->data_lock = -1;
+}
+
+/*
+ * Take the modem: both ports locked before the first AT, so that a second
+ * pppup finds them taken having sent nothing.  0, or -1 with a->cause set.
+ */
+static int
+take_modem(const struct opts *o, struct attempt *a, struct ser_port **sp)
+{
+	const char *port = o->at_port ? o->at_port : o->data_port;
+	char why[256];
+	int status;
+
+	a->where = o->at_port ? o->data_port : port;
+	if (o->at_port && (a->data_lock = lock_port(o->data_port, &status, why,
+	    sizeof(why))) == -1)
+		goto fail;
+	a->where = port;
+	if ((*sp = ser_open(port, PPP_BAUD, &status, why, sizeof(why))) != NULL)
+		return 0;
+	release(a);
+fail:
+	a->cause = (struct ppp_cause){ status == FK_LOCKED ? "locked" : "no_device", status, 0 };
+	snprintf(a->log.message, sizeof(a->log.message), "%.150s", why);
+	return -1;
+}
+
+/* The AT steps on the AT port: 0 ready to dial (the modem held), -1 with a->cause set. */
 static int
 prepare(const struct opts *o, struct attempt *a)
 {
@@ -486,15 +557,10 @@ prepare(const struct opts *o, struct attempt *a)
 	struct ppp_prep p;
 	struct ser_port *sp;
 	char why[256], shown[sizeof(p.shown)];
-	int status, rc = ppp_prep_begin(&p, &cfg, fk_now_ms());
+	int rc = ppp_prep_begin(&p, &cfg, fk_now_ms());
 
-	a->where = port;
-	if ((sp = ser_open(port, PPP_BAUD, &status, why, sizeof(why))) == NULL) {
-		a->cause = (struct ppp_cause){ status == FK_LOCKED ? "locked" : "no_device",
-		    status, 0 };
-		snprintf(a->log.message, sizeof(a->log.message), "%.150s", why);
+	if (take_modem(o, a, &sp) == -1)
 		return -1;
-	}
 	while (rc == PPP_PREP_SEND && pause_ms(p.delay_ms) == 0) {
 		struct at_io io = { ser_fd(sp), ser_fd(sp), p.timeout_ms, &stop_sig, NULL, NULL, NULL };
 		struct at_reply r;
@@ -510,7 +576,19 @@ prepare(const struct opts *o, struct attempt *a)
 		step_event(a, port, step, shown, &p, got, &r, why);
 		at_reply_free(&r);
 	}
-	ser_close(sp);
+	a->reg_query = p.reg_cmd ? "AT+CREG?" : "AT+CGREG?";
+	if (o->at_port)
+		a->at = sp;
+	else {
+		/* A duplicate shares the lock, which so outlives ser_close() for pppd's whole run. */
+		a->data_lock = fcntl(ser_fd(sp), F_DUPFD_CLOEXEC, 0);
+		ser_close(sp);
+		if (a->data_lock == -1 && rc == PPP_PREP_DONE) {
+			snprintf(p.why, sizeof(p.why), "cannot keep the lock: %s", strerror(errno));
+			p.cause = (struct ppp_cause){ "port_error", FK_IO, 0 };
+			rc = PPP_PREP_FAIL;
+		}
+	}
 	if (rc == PPP_PREP_DONE && !stop_sig)
 		return 0;
 	if (stop_sig)
@@ -592,6 +670,69 @@ spawn(const char *const *argv, int logfd)
 	_exit(127);
 }
 
+/* One --report answer: 0 with fields in out (csq or reg), or -1 with why set. */
+static int
+report_ask(struct attempt *a, const char *cmd, struct at_csq *csq, struct at_reg *reg,
+    char *why, size_t len)
+{
+	struct at_io io = { ser_fd(a->at), ser_fd(a->at), REPORT_TIMEOUT_MS, &stop_sig,
+	    NULL, NULL, NULL };
+	struct at_reply r;
+	int got = at_exchange(&io, cmd, &r, why, len), found = 0;
+
+	for (size_t i = 0; got == AT_IO_DONE && r.kind == AT_OK && i < r.n && !found; i++)
+		found = csq ? at_parse_csq(r.lines[i], csq) == 0 : at_parse_reg(r.lines[i], reg) == 0;
+	if (got == AT_IO_DONE && !found)
+		snprintf(why, len, "%.120s", r.kind == AT_OK ? "answer unreadable" :
+		    r.final[0] ? r.final : "no final result");
+	at_reply_free(&r);
+	return found ? 0 : -1;
+}
+
+/* --report: signal and registration from the AT port while the link is up. */
+static void
+report(const struct opts *o, struct attempt *a)
+{
+	struct at_csq csq;
+	struct at_reg reg;
+	char why[2][256];
+	int csq_ok, reg_ok;
+	cJSON *e;
+
+	/* URCs piled up while nobody read the port: they are old news. */
+	ser_flush_input(a->at);
+	csq_ok = report_ask(a, "AT+CSQ", &csq, NULL, why[0], sizeof(why[0])) == 0;
+	reg_ok = !stop_sig && report_ask(a, a->reg_query, NULL, &reg, why[1], sizeof(why[1])) == 0;
+	if (stop_sig)
+		return;
+	e = event("signal", a->n);
+	cJSON_AddStringToObject(e, "port", o->at_port);
+	if (csq_ok && csq.has_rssi)
+		cJSON_AddNumberToObject(e, "rssi_dbm", csq.rssi_dbm);
+	else
+		cJSON_AddNullToObject(e, "rssi_dbm");
+	if (csq_ok && csq.has_ber)
+		cJSON_AddNumberToObject(e, "ber", csq.ber);
+	else
+		cJSON_AddNullToObject(e, "ber");
+	if (reg_ok) {
+		cJSON_AddStringToObject(e, "reg_state", reg.state);
+		cJSON_AddNumberToObject(e, "reg_stat", reg.stat);
+	} else
+		cJSON_AddNullToObject(e, "reg_state");
+	if (reg_ok && reg.lac[0]) {
+		cJSON_AddStringToObject(e, "lac", reg.lac);
+		cJSON_AddStringToObject(e, "cell_id", reg.ci);
+	}
+	if (reg_ok && reg.act >= 0)
+		cJSON_AddNumberToObject(e, "act", reg.act);
+	if (!csq_ok)
+		cJSON_AddStringToObject(e, "signal_error", why[0]);
+	if (!reg_ok)
+		cJSON_AddStringToObject(e, "reg_error", why[1]);
+	emit(e);
+}
+
 /* Read pppd's log until it exits; returns its wait status. */
 static int
 supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
@@ -633,6 +774,11 @@ supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 			eof = 1;
 		if (!exited && waitpid(pid, &wstatus, WNOHANG) == pid)
 			exited = 1;
+		if (o->report_ms && a->at && a->up_at_ms && !exited && !stop_sig &&
+		    fk_now_ms() >= a->next_report_ms) {
+			report(o, a);
+			a->next_report_ms = fk_now_ms() + o->report_ms;
+		}
 	}
 	feed_lines(o, a, buf, have, 1);
 	if (ppp_log_flush(&a->log)) {
@@ -779,8 +925,10 @@ down_event(const struct attempt *a)
 static int
 finish(const struct attempt *a)
 {
+	char sig[32];
+
 	if (a->cause.status == FK_SIGNAL && stop_sig > 0 && stop_sig != SIGPIPE)
-		warnx("stopped by SIG%s", sigabbrev_np(stop_sig));
+		warnx("stopped by %s", chat_signame(stop_sig, sig, sizeof(sig)));
 	else if (a->cause.status != FK_OK)
 		warnx("%s: %s", a->where ? a->where : "pppd",
 		    a->log.message[0] ? a->log.message : a->cause.reason);
@@ -795,13 +943,14 @@ run(struct opts *o)
 
 	ppp_backoff_init(&b, o->max_fails);
 	for (int n = 1;; n++) {
-		struct attempt a = { .n = n, .pppd_code = -1, .up_s = -1 };
+		struct attempt a = { .n = n, .pppd_code = -1, .up_s = -1, .data_lock = -1 };
 		int delay;
 		cJSON *e;
 
 		ppp_log_init(&a.log);
 		if (prepare(o, &a) == 0 && dial(o, &a) == -1)
 			a.cause = (struct ppp_cause){ "pppd_not_started", FK_SOFTWARE, 1 };
+		release(&a);
 		down_event(&a);
 		if (out_state != JSONL_OK)
 			return out_state == JSONL_EPIPE ? FK_OK : FK_IO;

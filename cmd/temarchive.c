@@ -15,6 +15,7 @@
 #include "fk_exit.h"
 #include "jsonl.h"
 #include "num_parse.h"
+#include "ser_line.h"
 #include "ser_port.h"
 #include "tem_cont.h"
 #include "tem_dump.h"
@@ -31,6 +32,7 @@ static const char *const usage[] = {
 	"temarchive -d device [-b baud] [-a addr]... [-k hour|day|month]... [--last n]",
 	"[--from time] [--to time] [--state file] [--dump file] [--strict]",
 	"[--retries n] [--timeout ms] [--trace]",
+	"[--rs485] [--rs485-delay ms[,ms]] [--rts on|off] [--dtr on|off]",
 	"temarchive --decode file [--strict]",
 	NULL
 };
@@ -39,6 +41,7 @@ struct opts {
 	const char *dev, *state, *dump, *decode;
 	int baud, naddr, tries, timeout_ms, trace, strict, kinds, live_opts;
 	uint8_t addr[TEM_MAX_METERS];
+	struct ser_line line;
 	struct tem_sel sel;
 };
 
@@ -75,7 +78,7 @@ on_signal(int sig)
 }
 
 enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_RETRIES,
-	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION };
+	O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_LINE };
 
 static long long
 time_arg(const char *opt, const char *s)
@@ -121,6 +124,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "trace", no_argument, NULL, O_TRACE },
+		SER_LINE_OPTIONS(O_LINE),
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -128,6 +132,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	ser_line_init(&o->line);
 	o->baud = 9600;
 	o->tries = 3;
 	o->timeout_ms = 1000;
@@ -150,7 +155,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_TRACE: o->trace = 1; break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
-		default: fk_usage(usage, 0);
+		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);
 		}
 	}
 	if (optind != argc)
@@ -864,7 +869,7 @@ main(int argc, char **argv)
 	if (o.decode)
 		return decode(&o);
 	open_files(&r);
-	if ((port = ser_open(o.dev, o.baud, &st, why, sizeof(why))) == NULL)
+	if ((port = ser_open_line(o.dev, o.baud, &o.line, &st, why, sizeof(why))) == NULL)
 		errx(st, "%s: %s", o.dev, why);
 	tem_link_init(&r.l, port);
 	r.l.tries = o.tries;

@@ -11,6 +11,7 @@
 #include "fk_exit.h"
 #include "jsonl.h"
 #include "num_parse.h"
+#include "ser_line.h"
 #include "ser_port.h"
 #include "tem_json.h"
 #include "tem_link.h"
@@ -22,6 +23,7 @@
 static const char *const usage[] = {
 	"temread -d device [-b baud] [-a addr]... [--retries n] [--timeout ms]",
 	"[--trace]",
+	"[--rs485] [--rs485-delay ms[,ms]] [--rts on|off] [--dtr on|off]",
 	NULL
 };
 
@@ -29,9 +31,10 @@ struct opts {
 	const char *dev;
 	int baud, naddr, tries, timeout_ms, trace;
 	uint8_t addr[TEM_MAX_METERS];
+	struct ser_line line;
 };
 
-enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION };
+enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_LINE };
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
@@ -40,6 +43,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "trace", no_argument, NULL, O_TRACE },
+		SER_LINE_OPTIONS(O_LINE),
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -47,6 +51,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	ser_line_init(&o->line);
 	o->baud = 9600;
 	o->tries = 3;
 	o->timeout_ms = 1000;
@@ -60,7 +65,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_TRACE: o->trace = 1; break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
-		default: fk_usage(usage, 0);
+		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);
 		}
 	}
 	if (optind != argc || o->dev == NULL)
@@ -191,7 +196,7 @@ main(int argc, char **argv)
 
 	parse_opts(argc, argv, &o);
 	jsonl_init();
-	if ((port = ser_open(o.dev, o.baud, &st, why, sizeof(why))) == NULL)
+	if ((port = ser_open_line(o.dev, o.baud, &o.line, &st, why, sizeof(why))) == NULL)
 		errx(st, "%s: %s", o.dev, why);
 	tem_link_init(&l, port);
 	l.tries = o.tries;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,15 +29,36 @@ static const char *const usage[] = {
 	"temsim [-v] [-b baud] [-a addr]... [--link path] [--image file]",
 	"[--clock time] [--flash kib] [--hours n] [--days n] [--months n]",
 	"[--echo] [--noise n] [--bad-cs n] [--drop n] [--pause ms] [--pace]",
+	"[--turnaround ms] [--gateway] [--glitch 00|ff]",
 	"[--silent addr]... [--vanish-after n] [--bad-record-cs] [--stats file]",
 	NULL
 };
 
 struct opts {
-	int verbose, baud, naddr, echo, pace, bad_record_cs;
+	int verbose, baud, naddr, echo, pace, bad_record_cs, gateway, glitch;
 	uint8_t addr[TEM_MAX_METERS], silent[256];
 	const char *link, *image, *clock, *stats;
-	long flash_kib, count[3], noise, bad_cs, drop, pause_ms, vanish_after;
+	long flash_kib, count[3], noise, bad_cs, drop, pause_ms, vanish_after, turnaround_ms;
+};
+
+/*
+ * Bytes waiting to go out: not before due_ns, then paced (one byte per byte
+ * time) or all at once; pause_ns before byte pause_at (--pause).
+ */
+struct out {
+	uint8_t b[1024 + 1 + TEM_MAXFRAME];
+	size_t n, pos, pause_at;
+	long long due_ns, pause_ns;
+	int paced;
+};
+
+#define OUTQ 64
+
+/* One direction of the line: a queue of outputs and when the last byte's stop bit is done. */
+struct stream {
+	struct out q[OUTQ];
+	unsigned head, n;
+	long long free_ns;
 };
 
 /* What the line has seen, for -v and --stats. */
@@ -46,7 +68,7 @@ struct sim {
 	struct pty_sim ps;
 	unsigned long requests, answered, bytes_rx, bytes_tx;
 	uint32_t rng;
-	struct timespec slot;	/* when the next paced byte may leave */
+	struct stream echo, ans;	/* the adapter's echo; the meters' (or gateway's) answers */
 	long long byte_ns;
 };
 
@@ -65,7 +87,7 @@ on_signal(int sig)
 
 enum { O_LINK = 256, O_IMAGE, O_CLOCK, O_FLASH, O_HOURS, O_DAYS, O_MONTHS, O_ECHO,
 	O_NOISE, O_BADCS, O_DROP, O_PAUSE, O_PACE, O_SILENT, O_VANISH, O_BADREC, O_STATS,
-	O_HELP, O_VERSION };
+	O_TURN, O_GATEWAY, O_GLITCH, O_HELP, O_VERSION };
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
@@ -88,6 +110,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "vanish-after", required_argument, NULL, O_VANISH },
 		{ "bad-record-cs", no_argument, NULL, O_BADREC },
 		{ "stats", required_argument, NULL, O_STATS },
+		{ "turnaround", required_argument, NULL, O_TURN },
+		{ "gateway", no_argument, NULL, O_GATEWAY },
+		{ "glitch", required_argument, NULL, O_GLITCH },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -123,6 +148,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_VANISH: o->vanish_after = (long)num_arg("--vanish-after", optarg, 1, 1000000); break;
 		case O_BADREC: o->bad_record_cs = 1; break;
 		case O_STATS: o->stats = optarg; break;
+		case O_TURN: o->turnaround_ms = (long)num_arg("--turnaround", optarg, 0, 60000); break;
+		case O_GATEWAY: o->gateway = 1; break;
+		case O_GLITCH:
+			if (strcasecmp(optarg, "00") != 0 && strcasecmp(optarg, "ff") != 0)
+				errx(FK_USAGE, "--glitch: %s: expected 00 or ff", optarg);
+			o->glitch = strcasecmp(optarg, "ff") == 0 ? 0x1FF : 0x100;
+			break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
 		default: fk_usage(usage, 0);
@@ -182,18 +214,13 @@ setup_meters(struct sim *s)
 	free(json);
 }
 
-static void
-ts_add_ns(struct timespec *t, long long ns)
+static long long
+now_ns(void)
 {
-	ns += t->tv_nsec;
-	t->tv_sec += ns / 1000000000;
-	t->tv_nsec = ns % 1000000000;
-}
+	struct timespec t;
 
-static int
-ts_before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 /* Bytes nobody reads must not block the meter: a real line just loses them. */
@@ -217,53 +244,102 @@ put(struct sim *s, const uint8_t *b, size_t n)
 	}
 }
 
+/* Queue bytes on a stream; a full queue loses them, as a gateway's full buffer would. */
+static struct out *
+enqueue(struct sim *s, struct stream *st, long long due_ns, int paced)
+{
+	struct out *o;
+
+	if (st->n == OUTQ) {
+		if (s->o.verbose)
+			fprintf(stderr, "temsim: output queue full, answer lost\n");
+		return NULL;
+	}
+	o = &st->q[(st->head + st->n++) % OUTQ];
+	memset(o, 0, sizeof(*o));
+	o->due_ns = due_ns;
+	o->paced = paced;
+	return o;
+}
+
+/* When the next byte of st may go, or -1 when it has none. */
+static long long
+next_due(const struct sim *s, const struct stream *st)
+{
+	const struct out *o = &st->q[st->head];
+	long long t;
+
+	if (st->n == 0)
+		return -1;
+	t = o->due_ns;
+	if (o->pos > 0 && o->pos == o->pause_at && o->pause_ns > 0)
+		t = st->free_ns + o->pause_ns;	/* --pause: from the half's last byte */
+	if (!o->paced)
+		return t;
+	/* A UART sends back to back: a late byte is caught up on, not pushed back. */
+	if (st->free_ns > t)
+		t = st->free_ns;
+	return t + s->byte_ns;
+}
+
 /*
- * Send like a UART: with --pace a byte takes 10 bit times from s->slot and
- * is handed over when its stop bit is done.
+ * Send what is due on st by now.  Paced bytes are handed over when their
+ * stop bit is done.
  */
 static void
-send_bytes(struct sim *s, const uint8_t *b, size_t n)
+pump(struct sim *s, struct stream *st, long long now)
 {
-	struct timespec now;
+	long long t;
 
-	if (!s->o.pace) {
-		put(s, b, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (ts_before(&s->slot, &now))
-			s->slot = now;
-		ts_add_ns(&s->slot, s->byte_ns);
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &s->slot, NULL) == EINTR)
-			;
-		put(s, b + i, 1);
+	while ((t = next_due(s, st)) >= 0 && t <= now) {
+		struct out *o = &st->q[st->head];
+		size_t n = o->paced ? 1 : o->n - o->pos;
+		if (!o->paced && o->pause_at > o->pos)
+			n = o->pause_at - o->pos;
+		put(s, o->b + o->pos, n);
+		o->pos += n;
+		st->free_ns = o->paced ? t : now;
+		if (o->pos == o->n) {
+			st->head = (st->head + 1) % OUTQ;
+			st->n--;
+		}
 	}
 }
 
+/* Noise, the glitch byte and the answer, due at due_ns. */
 static void
-answer(struct sim *s, uint8_t *ans, size_t n)
+answer(struct sim *s, const uint8_t *ans, size_t n, long long due_ns)
 {
-	uint8_t noise[1024];
-	size_t half = n / 2;
+	struct out *o = enqueue(s, &s->ans, due_ns, s->o.pace);
 
+	if (o == NULL)
+		return;
 	for (long i = 0; i < s->o.noise; i++) {
 		s->rng ^= s->rng << 13;
 		s->rng ^= s->rng >> 17;
 		s->rng ^= s->rng << 5;
-		noise[i] = (uint8_t)s->rng;
+		o->b[o->n++] = (uint8_t)s->rng;
 	}
-	send_bytes(s, noise, (size_t)s->o.noise);
-	if (s->o.pause_ms == 0) {
-		send_bytes(s, ans, n);
-		return;
-	}
-	send_bytes(s, ans, half);
-	struct timespec p = { s->o.pause_ms / 1000, (s->o.pause_ms % 1000) * 1000000L };
-	while (nanosleep(&p, &p) == -1 && errno == EINTR)
-		;
-	clock_gettime(CLOCK_MONOTONIC, &s->slot);
-	send_bytes(s, ans + half, n - half);
+	if (s->o.glitch)
+		o->b[o->n++] = (uint8_t)s->o.glitch;
+	o->pause_at = o->n + n / 2;
+	o->pause_ns = s->o.pause_ms * 1000000LL;
+	memcpy(o->b + o->n, ans, n);
+	o->n += n;
+}
+
+/* A plain meter answers only the newest request: an answer not begun is replaced. */
+static int
+meter_busy(struct sim *s)
+{
+	struct stream *st = &s->ans;
+
+	if (s->o.gateway || st->n == 0)
+		return 0;
+	if (st->q[st->head].pos > 0)
+		return 1;
+	st->n = 0;
+	return 0;
 }
 
 static void
@@ -285,7 +361,7 @@ describe(char *out, size_t len, const struct tem_frame *f)
 /* One request off the line; 1 when the device should vanish now. */
 static int
 serve(struct sim *s, const struct tem_frame *f, const uint8_t *raw, size_t rawlen,
-    const struct timespec *arrived)
+    long long arrived)
 {
 	uint8_t ans[TEM_MAXFRAME];
 	struct tem_sim *m = NULL;
@@ -299,18 +375,21 @@ serve(struct sim *s, const struct tem_frame *f, const uint8_t *raw, size_t rawle
 			m = &s->m[i];
 	if (s->o.vanish_after && (long)s->answered >= s->o.vanish_after)
 		return 1;
-	s->slot = *arrived;
-	if (s->o.echo)
-		send_bytes(s, raw, rawlen);
-	if (s->o.pace) {
-		/* The meter has the request only once its last byte is on the wire. */
-		struct timespec done = *arrived;
-		ts_add_ns(&done, (long long)rawlen * s->byte_ns);
-		if (ts_before(&s->slot, &done))
-			s->slot = done;
+	/* The request crosses the line at the baud rate; its echo comes back as it goes. */
+	long long end = arrived;
+	if (s->o.echo) {
+		struct out *o = enqueue(s, &s->echo, arrived, 1);
+		if (o) {
+			memcpy(o->b, raw, rawlen);
+			o->n = rawlen;
+		}
 	}
+	if (s->o.pace || s->o.echo)
+		end += (long long)rawlen * s->byte_ns;
 	if (m && s->o.silent[m->addr])
 		what = "silent";
+	else if (m && meter_busy(s))
+		what = "unheard (meter talking)";
 	else if (m && s->o.drop > 0) {
 		s->o.drop--;
 		what = "dropped";
@@ -323,7 +402,7 @@ serve(struct sim *s, const struct tem_frame *f, const uint8_t *raw, size_t rawle
 			ans[n - 1] ^= 0xFF;
 			what = "bad-cs";
 		}
-		answer(s, ans, n);
+		answer(s, ans, n, end + s->o.turnaround_ms * 1000000LL);
 		s->answered++;
 	}
 	if (s->o.verbose) {
@@ -341,7 +420,7 @@ receive(struct sim *s, uint8_t *buf, size_t *have, long long *last_ms)
 	static const struct tem_expect req = { TEM_SIG_REQ, -1, -1, -1, -1, NULL, 0 };
 	struct tem_scan_stats st;
 	struct tem_frame f;
-	struct timespec now;
+	long long now;
 	size_t used;
 	ssize_t r;
 
@@ -350,7 +429,7 @@ receive(struct sim *s, uint8_t *buf, size_t *have, long long *last_ms)
 		return 0;
 	if (r <= 0)
 		err(FK_IO, "%s", s->ps.path);
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	now = now_ns();
 	s->bytes_rx += (unsigned long)r;
 	*have += (size_t)r;
 	*last_ms = fk_now_ms();
@@ -359,7 +438,7 @@ receive(struct sim *s, uint8_t *buf, size_t *have, long long *last_ms)
 		int rc = tem_scan(buf, *have, &req, &f, &used, &st);
 		if (rc == TEM_SCAN_OK) {
 			size_t flen = TEM_HDRLEN + f.len + 1;
-			if (serve(s, &f, buf + used - flen, flen, &now))
+			if (serve(s, &f, buf + used - flen, flen, now))
 				return 1;
 		}
 		memmove(buf, buf + used, *have - used);
@@ -403,11 +482,19 @@ run(struct sim *s)
 	sigemptyset(&open_mask);
 	while (!got_term) {
 		struct pollfd p = { s->ps.master, POLLIN, 0 };
-		long long left = last_ms + TEM_GAP_MS - fk_now_ms();
+		long long now = now_ns(), wake = -1, t;
+		pump(s, &s->echo, now);
+		pump(s, &s->ans, now);
+		if (have)
+			wake = (last_ms + TEM_GAP_MS) * 1000000LL;
+		if ((t = next_due(s, &s->echo)) >= 0 && (wake < 0 || t < wake))
+			wake = t;
+		if ((t = next_due(s, &s->ans)) >= 0 && (wake < 0 || t < wake))
+			wake = t;
 		struct timespec to = { 0, 0 };
-		if (left > 0)
-			to = (struct timespec){ left / 1000, (left % 1000) * 1000000 };
-		int rc = ppoll(&p, 1, have ? &to : NULL, &open_mask);
+		if (wake > now)
+			to = (struct timespec){ (wake - now) / 1000000000LL, (wake - now) % 1000000000LL };
+		int rc = ppoll(&p, 1, wake >= 0 ? &to : NULL, &open_mask);
 		if (rc == -1 && errno != EINTR)
 			err(FK_IO, "poll");
 		on_signals(s);

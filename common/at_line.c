@@ -1,24 +1,21 @@
 #include <string.h>
 
 #include "at_line.h"
+#include "fk_utf8.h"
 
 void
 at_utf8_fix(char *s)
 {
 	unsigned char *p = (unsigned char *)s;
+	size_t left = strlen(s), n;
 
-	while (*p) {
-		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 :
-		    (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		int ok = n >= 0 && !(n == 1 && *p < 0xc2);
-
-		for (int i = 1; ok && i <= n; i++)
-			ok = (p[i] & 0xc0) == 0x80;
-		if (!ok) {
-			*p++ = '?';
-			continue;
+	while (left > 0) {
+		if ((n = fk_utf8_len(p, left)) == 0) {
+			*p = '?';
+			n = 1;
 		}
-		p += n + 1;
+		p += n;
+		left -= n;
 	}
 }
 

@@ -115,27 +115,50 @@ at_reg_state_name(int stat)
 	return names[stat];
 }
 
+/*
+ * 27.007 7.2: the read form leads with <n>, then <stat>, both plain numbers;
+ * the unsolicited form starts at <stat> and goes on, if at all, with the
+ * (quoted, hex) area code or an empty field.
+ */
+static int
+read_form(const char *line, char f[][64], int n)
+{
+	const char *second = strchr(line, ',');
+	long long v;
+
+	second = second ? second + 1 + strspn(second + 1, " ") : "";
+	return n >= 2 && *second != '"' && num(f[0], 0, 99, &v) == 0 &&
+	    num(f[1], 0, 99, &v) == 0;
+}
+
+static int
+is_reg(const char *line)
+{
+	return after(line, "+CREG") || after(line, "+CGREG") || after(line, "+CEREG") ||
+	    after(line, "+C5GREG");
+}
+
+int
+at_reg_read_form(const char *line)
+{
+	char f[2][64];
+
+	return is_reg(line) && read_form(line, f, at_fields(line, f, 2));
+}
+
 int
 at_parse_reg(const char *line, struct at_reg *out)
 {
 	char f[6][64];
-	const char *second;
 	long long v;
 	int n, i;
 
 	memset(out, 0, sizeof(*out));
 	out->act = -1;
-	if (after(line, "+CREG") == NULL && after(line, "+CGREG") == NULL &&
-	    after(line, "+CEREG") == NULL)
+	if (!is_reg(line))
 		return -1;
 	n = at_fields(line, f, 6);
-	/*
-	 * The read form leads with <n>, then <stat>; the unsolicited form starts
-	 * at <stat> and goes on with the (quoted, hex) area code.
-	 */
-	second = strchr(line, ',');
-	second = second ? second + 1 + strspn(second + 1, " ") : "";
-	i = n >= 2 && *second != '"' && num(f[1], 0, 99, &v) == 0;
+	i = read_form(line, f, n);
 	if (num(f[i], 0, 99, &v) == -1)
 		return -1;
 	out->stat = (int)v;

@@ -37,6 +37,12 @@ struct at_reg {
  */
 int at_parse_reg(const char *line, struct at_reg *out);
 
+/*
+ * Is line the read form of a registration answer ("+CREG: 0,1", <n> first),
+ * as opposed to the unsolicited form ("+CREG: 1", "+CREG: 1,\"00C3\",...")?
+ */
+int at_reg_read_form(const char *line);
+
 /* Name of a registration <stat>: "not_registered", "registered_home", ... */
 const char *at_reg_state_name(int stat);
 

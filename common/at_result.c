@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "at_parse.h"
 #include "at_result.h"
 #include "num_parse.h"
 
@@ -151,9 +152,17 @@ at_line_name(const char *line, char *out, size_t outlen)
 void
 at_query_init(struct at_query *q, const char *cmd)
 {
+	size_t n = strlen(cmd);
+
 	memset(q, 0, sizeof(*q));
 	q->cmd = cmd;
+	q->err = -1;
 	at_cmd_name(cmd, q->name, sizeof(q->name));
+	while (n > 0 && (cmd[n - 1] == ' ' || cmd[n - 1] == '\t'))
+		n--;
+	q->reg_read = n > 0 && cmd[n - 1] == '?' && (strcmp(q->name, "+CREG") == 0 ||
+	    strcmp(q->name, "+CGREG") == 0 || strcmp(q->name, "+CEREG") == 0 ||
+	    strcmp(q->name, "+C5GREG") == 0);
 }
 
 static int
@@ -185,6 +194,9 @@ at_query_line(struct at_query *q, const char *line)
 	if (same_text(line, "RING"))
 		return AT_LINE_URC;
 	if (at_line_name(line, name, sizeof(name)) && strcmp(name, q->name) != 0)
+		return AT_LINE_URC;
+	/* "+CREG: 2" just before the answer to AT+CREG? is the network's news, not the answer. */
+	if (q->reg_read && !at_reg_read_form(line))
 		return AT_LINE_URC;
 	q->responses++;
 	q->answered = 1;

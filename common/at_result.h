@@ -45,10 +45,11 @@ enum at_kind { AT_LINE_ECHO, AT_LINE_RESPONSE, AT_LINE_URC, AT_LINE_FINAL };
 struct at_query {
 	const char *cmd;	/* as sent, without the \r */
 	char name[32];		/* at_cmd_name(cmd) */
+	int reg_read;		/* AT+CREG? and the like: answers carry <n> first */
 	int answered;		/* a line other than a URC arrived */
 	size_t responses;
 	enum at_final final;
-	int err;
+	int err;		/* +CME/+CMS ERROR number, -1 if none */
 };
 
 void at_query_init(struct at_query *q, const char *cmd);
@@ -56,7 +57,9 @@ void at_query_init(struct at_query *q, const char *cmd);
 /*
  * Classify the next line of the answer to q->cmd: its echo (only before any
  * response), a response line, an unsolicited result code (a +NAME or ^NAME
- * line whose name is not the command's, or RING), or the final result code.
+ * line whose name is not the command's, RING, or during a registration read
+ * command such as AT+CGREG? a line of that name without the leading <n>), or
+ * the final result code.
  */
 enum at_kind at_query_line(struct at_query *q, const char *line);
 

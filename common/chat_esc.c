@@ -92,15 +92,26 @@ escape(struct buf *b, const char *s, char c, int sending, const struct chat_env 
 		else
 			put(b, 'c');
 		break;
-	case 'd': if (sending) put_op(b, CHAT_OP_DELAY); else put(b, 'd'); break;
-	case 'p': if (sending) put_op(b, CHAT_OP_PAUSE); else put(b, 'p'); break;
-	case 'K': if (sending) put_op(b, CHAT_OP_BREAK); else put(b, 'K'); break;
+	case 'd':
+	case 'p':
+	case 'K':
+	case '\\':
+		if (sending == CHAT_SAY_FORM)
+			put(b, '\\');
+		if (sending && c != '\\' && sending != CHAT_SAY_FORM)
+			put_op(b, c == 'd' ? CHAT_OP_DELAY : c == 'p' ? CHAT_OP_PAUSE : CHAT_OP_BREAK);
+		else
+			put(b, (unsigned char)c);
+		break;
 	case 'N': put(b, sending ? '\0' : 'N'); break;
 	case 'T':
 	case 'U': {
 		const char *ph = c == 'T' ? env->phone : env->phone2;
+		/* chat(8) leaves "\\T" in the string, and its writer then sends the T alone. */
 		if (sending && ph)
 			put_str(b, ph);
+		else if (sending && sending != CHAT_SAY_FORM)
+			put(b, (unsigned char)c);
 		else {
 			put(b, '\\');
 			put(b, (unsigned char)c);

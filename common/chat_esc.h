@@ -26,10 +26,16 @@ struct chat_text {
 	int cr;			/* sending: a \r was appended (no \c at the end) */
 };
 
+/* chat_clean()'s sending argument for SAY: see there. */
+enum { CHAT_SAY_FORM = 2 };
+
 /*
  * Apply chat(8)'s escapes to raw.  sending selects the send-string rules
  * (\c, \d, \p, \K, \N, \T, \U take effect; a \r is appended unless the
- * string ends in \c); otherwise the expect rules.  0, or -1 out of memory.
+ * string ends in \c); otherwise the expect rules.  CHAT_SAY_FORM gives what
+ * chat(8) prints for SAY, its send form before the writer acts on the escapes
+ * left in it: \\, \d, \p, \K (and \T, \U without -T, -U) stay as written.
+ * 0, or -1 out of memory.
  */
 int chat_clean(const char *raw, int sending, const struct chat_env *env,
     struct chat_text *out);

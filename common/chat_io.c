@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,4 +96,25 @@ chat_pause(int ms, volatile sig_atomic_t *stop)
 
 	while (!(stop && *stop) && (left = end - fk_now_ms()) > 0)
 		poll(NULL, 0, left > SLICE_MS ? SLICE_MS : (int)left);
+}
+
+const char *
+chat_signame(int sig, char *buf, size_t len)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {
+		{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" }, { SIGQUIT, "SIGQUIT" },
+		{ SIGTERM, "SIGTERM" }, { SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" },
+		{ SIGUSR1, "SIGUSR1" }, { SIGUSR2, "SIGUSR2" }, { SIGKILL, "SIGKILL" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig) {
+			snprintf(buf, len, "%s", names[i].name);
+			return buf;
+		}
+	snprintf(buf, len, "signal %d", sig);
+	return buf;
 }

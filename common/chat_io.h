@@ -25,4 +25,10 @@ int chat_write_all(int fd, const void *s, size_t n, long long timeout_ms,
 /* Sleep ms unless *stop becomes nonzero. */
 void chat_pause(int ms, volatile sig_atomic_t *stop);
 
+/*
+ * "SIGTERM" for the signals atchat and pppup stop on, else "signal N", into
+ * buf; returns buf.  (sigabbrev_np is glibc 2.32 and later only, not musl.)
+ */
+const char *chat_signame(int sig, char *buf, size_t len);
+
 #endif

@@ -238,6 +238,8 @@ expect_one(struct run *r, const char *raw, int sub)
 		vlog(r, "%s", "got it");
 	while (code == CHAT_OK && t.len > 0 && rc == CHAT_M_MORE) {
 		int got = read_byte(r, deadline, &c);
+		if (got == 0)
+			vlog(r, "%s", "alarm");	/* chat(8)'s SIGALRM handler says so */
 		if (got <= 0) {
 			code = got == 0 ? fail(r, CHAT_ETIMEOUT, "expect \"%s\": timed out after %g s",
 			    vis, r->timeout_ms / 1000.0) : r->res->code;
@@ -448,11 +450,11 @@ say_step(struct run *r, const char *arg)
 	size_t n;
 	int rc;
 
-	if (chat_clean(arg, 1, &r->cfg->env, &t) == -1)
+	if (chat_clean(arg, CHAT_SAY_FORM, &r->cfg->env, &t) == -1)
 		return fail(r, CHAT_EIO, "out of memory");
 	ev.secret = t.secret;
 	ev.text = t.secret ? CHAT_MASK : (const char *)t.s;
-	/* Like chat(8): the send form, carriage return included, up to any NUL. */
+	/* Like chat(8): its cleaned send form, carriage return included, up to any NUL. */
 	n = strlen((const char *)t.s);
 	if (write(r->cfg->echo_fd, t.s, n) != (ssize_t)n) {
 		/* stderr gone: SAY is advisory, the script goes on. */

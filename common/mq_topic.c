@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fk_utf8.h"
 #include "mq_json.h"
 #include "mq_topic.h"
 
@@ -16,41 +17,6 @@ struct mq_topic {
 	size_t n, fields;
 	struct mq_piece piece[];
 };
-
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, UTF-16 surrogates and beyond U+10FFFF are not UTF-8. */
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
 
 int
 mq_topic_check(const char *s, size_t n, const char **why)
@@ -71,7 +37,7 @@ mq_topic_check(const char *s, size_t n, const char **why)
 			*why = "wildcards (+, #) cannot be published to";
 			return -1;
 		}
-		if (c < 0x20 || c == 0x7f || (l = utf8_len((const unsigned char *)s + i, n - i)) == 0) {
+		if (c < 0x20 || c == 0x7f || (l = fk_utf8_len((const unsigned char *)s + i, n - i)) == 0) {
 			*why = "control characters or bytes that are not UTF-8";
 			return -1;
 		}
@@ -89,7 +55,7 @@ mq_topic_level(const char *s, size_t n, char *out, size_t cap, size_t *pos)
 		int bad = c == '/' || c == '+' || c == '#' || c < 0x20 || c == 0x7f ||
 		    (c == '$' && *pos == 0);
 
-		l = bad ? 1 : utf8_len((const unsigned char *)s + i, n - i);
+		l = bad ? 1 : fk_utf8_len((const unsigned char *)s + i, n - i);
 		if (l == 0) {
 			bad = 1;
 			l = 1;

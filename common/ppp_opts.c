@@ -88,6 +88,8 @@ ppp_argv(const struct ppp_conf *c, const char **argv, size_t max)
 	PUT(STR(PPP_ECHO_FAILURES));
 	PUT("connect");
 	PUT(c->connect);
+	/* pppd's UUCP lock too, not only pppup's: a pppd started by hand stays off the port. */
+	PUT("lock");
 	if (c->secrets) {
 		PUT("file");
 		PUT(c->secrets);
@@ -112,6 +114,7 @@ ppp_extra_conflict(const char *opt)
 		{ "logfd", "pppup reads pppd's log on its standard output" },
 		{ "detach", "pppup supervises pppd in the foreground" },
 		{ "updetach", "pppup supervises pppd in the foreground" },
+		{ "nolock", "pppup keeps the modem to one owner" },
 		{ "persist", "use pppup --persist" },
 		{ "demand", "use pppup --persist" },
 		{ "file", "pppup passes its own options file" },

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libserialport.h>
+#include <limits.h>
+#include <linux/serial.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,17 +16,21 @@
 #include <unistd.h>
 
 #include "fk_exit.h"
+#include "fk_wait.h"
 #include "num_parse.h"
+#include "ser_line.h"
 #include "ser_port.h"
 #include "ser_tcp.h"
 
 struct ser_port {
-	struct sp_port *sp;	/* NULL for pseudo-terminals, see ser_open() */
+	struct sp_port *sp;	/* NULL when termios alone configured the line, see ser_open() */
 	int fd;
 	int sock;	/* tcp:HOST:PORT, see ser_tcp.h: no termios, no lock */
 	int baud;
 	char *path;
 	struct termios saved;
+	int rs485_set;		/* rs485_saved is to be put back */
+	struct serial_rs485 rs485_saved;
 	struct ser_port *next;
 };
 
@@ -65,8 +71,11 @@ speed_of(int baud)
 static void
 restore_all(void)
 {
-	for (struct ser_port *p = open_ports; p; p = p->next)
+	for (struct ser_port *p = open_ports; p; p = p->next) {
 		tcsetattr(p->fd, TCSANOW, &p->saved);
+		if (p->rs485_set)
+			ioctl(p->fd, TIOCSRS485, &p->rs485_saved);
+	}
 }
 
 static void
@@ -98,80 +107,225 @@ set_handlers(void)
 	}
 }
 
-/* libserialport configures real UARTs; it declines PTYs, so termios does those. */
+/*
+ * libserialport opens and sets up what it lists as a serial port (it knows
+ * the drivers).  1 when it declines or fails: a pty, a port without sysfs
+ * entry, or a driver without the modem-control ioctls it needs (n_gsm lines,
+ * some USB gadgets) -- plain termios then does the same job.
+ */
 static int
-configure_sp(struct ser_port *p, char *errbuf, size_t errlen)
+configure_sp(struct ser_port *p, const char *real)
 {
 	struct sp_port *sp;
 
-	if (sp_get_port_by_name(p->path, &sp) != SP_OK)
+	if (sp_get_port_by_name(real, &sp) != SP_OK)
 		return 1;
 	if (sp_open(sp, SP_MODE_READ_WRITE) != SP_OK) {
-		snprintf(errbuf, errlen, "%s", sp_last_error_message());
 		sp_free_port(sp);
-		return -1;
+		return 1;
 	}
 	if (sp_set_baudrate(sp, p->baud) != SP_OK || sp_set_bits(sp, 8) != SP_OK ||
 	    sp_set_parity(sp, SP_PARITY_NONE) != SP_OK ||
 	    sp_set_stopbits(sp, 1) != SP_OK ||
 	    sp_set_flowcontrol(sp, SP_FLOWCONTROL_NONE) != SP_OK) {
-		snprintf(errbuf, errlen, "cannot set %d 8N1: %s", p->baud,
-		    sp_last_error_message());
 		sp_close(sp);
 		sp_free_port(sp);
-		return -1;
+		return 1;
 	}
 	p->sp = sp;
 	return 0;
 }
 
+#define OUR_CFLAG	(CSIZE | CSTOPB | PARENB | CRTSCTS | CLOCAL | CREAD)
+#define OUR_IFLAG	(IXON | IXOFF | IXANY | ICRNL | INLCR | IGNCR | ISTRIP)
+
+/*
+ * What fieldkit needs, set by us whichever way the port was opened:
+ * libserialport 0.1.1 clears hardware flow control in c_iflag instead of
+ * c_cflag, so a port left with `stty crtscts` would keep waiting for CTS.
+ */
 static int
 configure_termios(struct ser_port *p, char *errbuf, size_t errlen)
 {
-	struct termios t = p->saved;
+	struct termios t;
 
+	if (tcgetattr(p->fd, &t) == -1) {
+		snprintf(errbuf, errlen, "cannot read settings: %s", strerror(errno));
+		return -1;
+	}
 	cfmakeraw(&t);
-	t.c_cflag &= ~(CSTOPB | PARENB | CRTSCTS | CSIZE);
+	t.c_cflag &= ~(tcflag_t)OUR_CFLAG;
 	t.c_cflag |= CS8 | CLOCAL | CREAD;
-	t.c_iflag &= ~(IXON | IXOFF | IXANY);
+	t.c_iflag &= ~(tcflag_t)OUR_IFLAG;
 	t.c_cc[VMIN] = 0;
 	t.c_cc[VTIME] = 0;
 	cfsetispeed(&t, speed_of(p->baud));
 	cfsetospeed(&t, speed_of(p->baud));
 	if (tcsetattr(p->fd, TCSANOW, &t) == -1) {
-		snprintf(errbuf, errlen, "cannot set %d 8N1: %s", p->baud,
-		    strerror(errno));
+		snprintf(errbuf, errlen, "cannot set %d 8N1: %s", p->baud, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
+/* tcsetattr() succeeds if any one change was taken: read back what the driver kept. */
+static int
+verify_termios(struct ser_port *p, char *errbuf, size_t errlen)
+{
+	struct termios t;
+	const char *bad = NULL;
+
+	if (tcgetattr(p->fd, &t) == -1) {
+		snprintf(errbuf, errlen, "cannot read settings back: %s", strerror(errno));
+		return -1;
+	}
+	if ((t.c_cflag & OUR_CFLAG) != (CS8 | CLOCAL | CREAD))
+		bad = t.c_cflag & CRTSCTS ? "hardware flow control (CRTSCTS) stays on" :
+		    "8N1 with CLOCAL was not taken";
+	else if (t.c_iflag & (IXON | IXOFF | IXANY))
+		bad = "software flow control (IXON/IXOFF) stays on";
+	else if (t.c_lflag & (ICANON | ECHO | ISIG) || t.c_oflag & OPOST)
+		bad = "raw mode was not taken";
+	else if (cfgetospeed(&t) != speed_of(p->baud) || cfgetispeed(&t) != speed_of(p->baud))
+		bad = "the baud rate was not taken";
+	if (bad) {
+		snprintf(errbuf, errlen, "settings did not hold: %s", bad);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * DTR and RTS are raised (as the kernel does on open) so converters powered
+ * from them work; a line that has no modem control (a pty) is fine unless the
+ * user asked for a level, which is then read back.
+ */
+static int
+set_modem_line(struct ser_port *p, int bit, const char *name, enum ser_level want,
+    char *errbuf, size_t errlen)
+{
+	int b = bit, now = 0;
+
+	if (ioctl(p->fd, want == SER_OFF ? TIOCMBIC : TIOCMBIS, &b) == -1) {
+		if (want == SER_ASIS && (errno == ENOTTY || errno == EINVAL))
+			return 0;
+		snprintf(errbuf, errlen, "cannot set %s %s: %s", name,
+		    want == SER_OFF ? "off" : "on", strerror(errno));
+		return -1;
+	}
+	if (want != SER_ASIS && (ioctl(p->fd, TIOCMGET, &now) == -1 ||
+	    !(now & bit) != (want == SER_OFF))) {
+		snprintf(errbuf, errlen, "%s did not go %s", name, want == SER_OFF ? "off" : "on");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_rs485(struct ser_port *p, const struct ser_line *l, char *errbuf, size_t errlen)
+{
+	struct serial_rs485 rs;
+
+	if (ioctl(p->fd, TIOCGRS485, &p->rs485_saved) == -1) {
+		snprintf(errbuf, errlen, "RS-485 mode: not supported by this UART's driver (%s)",
+		    strerror(errno));
+		return -1;
+	}
+	rs = p->rs485_saved;
+	rs.flags |= SER_RS485_ENABLED | SER_RS485_RTS_ON_SEND;
+	rs.flags &= ~(unsigned)(SER_RS485_RTS_AFTER_SEND | SER_RS485_RX_DURING_TX);
+	rs.delay_rts_before_send = (unsigned)l->delay_before_ms;
+	rs.delay_rts_after_send = (unsigned)l->delay_after_ms;
+	p->rs485_set = 1;
+	if (ioctl(p->fd, TIOCSRS485, &rs) == -1 || ioctl(p->fd, TIOCGRS485, &rs) == -1) {
+		snprintf(errbuf, errlen, "RS-485 mode: not supported by this UART's driver (%s)",
+		    strerror(errno));
+		return -1;
+	}
+	if (!(rs.flags & SER_RS485_ENABLED) || !(rs.flags & SER_RS485_RTS_ON_SEND)) {
+		snprintf(errbuf, errlen, "RS-485 mode: the driver did not take RTS-on-send");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+configure_line(struct ser_port *p, const struct ser_line *l, char *errbuf, size_t errlen)
+{
+	if (l->rs485 && set_rs485(p, l, errbuf, errlen) == -1)
+		return -1;
+	if (set_modem_line(p, TIOCM_DTR, "DTR", l->dtr, errbuf, errlen) == -1)
+		return -1;
+	if (!l->rs485 && set_modem_line(p, TIOCM_RTS, "RTS", l->rts, errbuf, errlen) == -1)
+		return -1;
+	return 0;
+}
+
 static int wait_fd(int fd, short ev, long long deadline);
 
-struct ser_port *
-ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
+/* tcp:HOST:PORT: a socket in place of a terminal; the line's settings are the converter's. */
+static struct ser_port *
+open_tcp(const char *path, int baud, const struct ser_line *line, int *status,
+    char *errbuf, size_t errlen)
 {
 	struct ser_port *p;
-	int rc;
 
-	*status = FK_NODEV;
+	/* Not silently dropped: the converter's own settings would differ from what was asked. */
+	if (line && (line->rs485 || line->rts != SER_ASIS || line->dtr != SER_ASIS)) {
+		snprintf(errbuf, errlen, "--rs485, --rts and --dtr are set in the converter, not over TCP");
+		return NULL;
+	}
 	if ((p = calloc(1, sizeof(*p))) == NULL || (p->path = strdup(path)) == NULL) {
 		free(p);
 		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
 		return NULL;
 	}
 	p->baud = baud;
-	if (ser_tcp_is(path)) {
-		if ((p->fd = ser_tcp_open(path, wait_fd, errbuf, errlen)) < 0) {
-			*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
-			p->fd = -1;
-			goto fail;
-		}
-		p->sock = 1;
-		*status = FK_OK;
-		return p;
+	p->sock = 1;
+	if ((p->fd = ser_tcp_open(path, wait_fd, errbuf, errlen)) < 0) {
+		*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
+		free(p->path);
+		free(p);
+		return NULL;
 	}
-	p->fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	*status = FK_OK;
+	return p;
+}
+
+struct ser_port *
+ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
+{
+	return ser_open_line(path, baud, NULL, status, errbuf, errlen);
+}
+
+struct ser_port *
+ser_open_line(const char *path, int baud, const struct ser_line *line, int *status,
+    char *errbuf, size_t errlen)
+{
+	struct ser_port *p;
+	struct ser_line dflt;
+	char real[PATH_MAX];
+	int rc;
+
+	*status = FK_NODEV;
+	if (ser_tcp_is(path))
+		return open_tcp(path, baud, line, status, errbuf, errlen);
+	if (line == NULL) {
+		ser_line_init(&dflt);
+		line = &dflt;
+	}
+	/* /dev/serial/by-id/... and the ttyUSB0 it names must take the same way. */
+	if (realpath(path, real) == NULL) {
+		snprintf(errbuf, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL || (p->path = strdup(path)) == NULL) {
+		free(p);
+		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	p->baud = baud;
+	p->fd = open(real, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (p->fd == -1) {
 		if (errno == EBUSY) {
 			snprintf(errbuf, errlen, "in use by another program");
@@ -196,8 +350,12 @@ ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 	p->next = open_ports;
 	open_ports = p;
 	set_handlers();
-	if ((rc = configure_sp(p, errbuf, errlen)) == 1)
-		rc = configure_termios(p, errbuf, errlen);
+	configure_sp(p, real);
+	rc = configure_termios(p, errbuf, errlen);
+	if (rc == 0)
+		rc = verify_termios(p, errbuf, errlen);
+	if (rc == 0)
+		rc = configure_line(p, line, errbuf, errlen);
 	/* Only now: libserialport's own open above would be refused under TIOCEXCL. */
 	if (rc == 0 && ioctl(p->fd, TIOCEXCL) == -1) {
 		snprintf(errbuf, errlen, "cannot lock: %s", strerror(errno));
@@ -233,6 +391,8 @@ ser_close(struct ser_port *p)
 	}
 	/* Restore before leaving the restore list, so a signal in between still finds it. */
 	tcsetattr(p->fd, TCSANOW, &p->saved);
+	if (p->rs485_set)
+		ioctl(p->fd, TIOCSRS485, &p->rs485_saved);
 	ioctl(p->fd, TIOCNXCL);
 	for (pp = &open_ports; *pp; pp = &(*pp)->next)
 		if (*pp == p) {
@@ -261,36 +421,25 @@ ser_flush_input(struct ser_port *p)
 		tcflush(p->fd, TCIFLUSH);
 }
 
-static volatile sig_atomic_t *stop_flag;
-
 void
 ser_stop_on(volatile sig_atomic_t *flag)
 {
-	stop_flag = flag;
+	fk_wait_stop_on(flag);
 }
 
-/* poll() until deadline; a signal ends the wait early only once the program is stopping. */
+/* fk_wait() until deadline; a stop signal ends it at once (EINTR). */
 static int
 wait_fd(int fd, short ev, long long deadline)
 {
-	struct pollfd pfd = { .fd = fd, .events = ev };
-	int rc;
+	short rev = 0;
+	int rc = fk_wait(fd, ev, deadline, &rev);
 
-	for (;;) {
-		long long left = deadline - fk_now_ms();
-
-		rc = poll(&pfd, 1, left < 0 ? 0 : (int)left);
-		if (rc != -1 || errno != EINTR)
-			break;
-		if (stop_flag && *stop_flag)
-			return -1;
-	}
-	if (rc > 0 && (pfd.revents & (POLLERR | POLLNVAL))) {
+	if (rc > 0 && (rev & (POLLERR | POLLNVAL))) {
 		errno = EIO;
 		return -1;
 	}
 	/* A hung-up PTY master still lets us drain what was sent. */
-	if (rc > 0 && (pfd.revents & POLLHUP) && !(pfd.revents & ev)) {
+	if (rc > 0 && (rev & POLLHUP) && !(rev & ev)) {
 		errno = EIO;
 		return -1;
 	}

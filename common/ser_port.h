@@ -9,6 +9,7 @@
 #include "fk_clock.h"
 
 struct ser_port;
+struct ser_line;
 
 /* Baud rates a user may ask for; 0 terminated. */
 extern const int ser_bauds[];
@@ -24,6 +25,16 @@ int ser_baud_ok(long long baud);
  */
 struct ser_port *ser_open(const char *path, int baud, int *status,
     char *errbuf, size_t errlen);
+/*
+ * The same, and then the control lines as line asks (ser_line.h; NULL for
+ * the defaults): RS-485 mode, DTR and RTS.  A UART without RS-485 support
+ * fails with FK_NODEV.  The path is resolved first (symlinks), so every name
+ * of a device takes the same way: libserialport where it accepts the port,
+ * plain termios where it does not, and in both cases raw 8N1, CLOCAL, no
+ * hardware or software flow control, set by us and read back.
+ */
+struct ser_port *ser_open_line(const char *path, int baud, const struct ser_line *line,
+    int *status, char *errbuf, size_t errlen);
 void ser_close(struct ser_port *p);
 
 int ser_fd(const struct ser_port *p);
@@ -49,7 +60,8 @@ ssize_t ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms);
 /*
  * Let a program's stop flag (set by its SIGTERM/SIGINT handler) cut a wait
  * short: ser_read()/ser_write() then fail with EINTR instead of waiting out
- * their deadline.
+ * their deadline, even when the signal came just before the wait began
+ * (fk_wait_stop_on(): the stop signals are taken only inside waits).
  */
 void ser_stop_on(volatile sig_atomic_t *flag);
 

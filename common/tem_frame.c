@@ -54,6 +54,18 @@ tem_req_flash(uint8_t *out, uint8_t addr, uint32_t start, uint8_t n)
 	return tem_build(out, TEM_SIG_REQ, addr, TEM_CGRP_MEM, TEM_CMD_FLASH, d, 5);
 }
 
+int
+tem_ans_len(const uint8_t *req, size_t len)
+{
+	if (len < TEM_HDRLEN + 1 || req[3] != TEM_CGRP_MEM)
+		return -1;
+	if (req[4] == TEM_CMD_RAM && req[5] == 3 && len >= TEM_HDRLEN + 3)
+		return req[TEM_HDRLEN + 2];
+	if (req[4] == TEM_CMD_FLASH && req[5] == 5 && len >= TEM_HDRLEN + 5)
+		return req[TEM_HDRLEN];
+	return -1;
+}
+
 static int
 field_ok(int want, uint8_t got)
 {

@@ -24,6 +24,12 @@ size_t tem_req_ident(uint8_t *out, uint8_t addr);
 size_t tem_req_ram(uint8_t *out, uint8_t addr, uint16_t start, uint8_t n);
 size_t tem_req_flash(uint8_t *out, uint8_t addr, uint32_t start, uint8_t n);
 
+/*
+ * Data length of the answer to request req (RAM and flash reads: the count
+ * asked for); -1 when any length may come (identify) or req is no request.
+ */
+int tem_ans_len(const uint8_t *req, size_t len);
+
 /* What a frame must look like to be accepted; -1 in a field means any. */
 struct tem_expect {
 	uint8_t sig;

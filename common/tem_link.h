@@ -8,13 +8,14 @@
 
 #include "ser_port.h"
 #include "tem_frame.h"
+#include "tem_linkq.h"
 
 #define TEM_GAP_MS	500	/* the protocol's longest pause between bytes of a frame */
 
 struct tem_link {
 	struct ser_port *port;
 	int tries;		/* attempts per exchange, >= 1 */
-	int timeout_ms;		/* wait for the first answer byte */
+	int timeout_ms;		/* the meter's turnaround: from the end of the request (and its echo) to the answer */
 	int gap_ms;		/* inter-byte timeout */
 	FILE *trace;		/* hex of every frame sent and received, or NULL */
 	/* counters for benchmarks and messages */
@@ -22,6 +23,8 @@ struct tem_link {
 	/* why the last failed exchange failed ("no answer"), after how many tries */
 	char why[96];
 	int tried;
+	struct tem_linkq q;	/* requests whose answers may still come */
+	long long late_ms;	/* an answer to the failed request came this late, or 0 */
 };
 
 enum tem_status {
@@ -35,17 +38,23 @@ enum tem_status {
 void tem_link_init(struct tem_link *l, struct ser_port *port);
 
 /*
- * Send req and wait for an answer matching e (SIG 0xAA, our addr, cgrp, cmd,
- * len), up to l->tries times.  Copies the data into out (>= 64 bytes) and its
- * length into *outlen.  On failure l->why says what happened.
+ * Send req and wait for its answer, up to l->tries times.  Only an answer
+ * that provably belongs to req's content is taken (see tem_linkq.h); between
+ * attempts the line is drained until quiet.  Copies the data into out (>= 64
+ * bytes) and its length into *outlen.  On failure l->why says what happened.
+ * TEM_EPROTO without sending when req could not be told apart from an
+ * unsettled request.
  */
 enum tem_status tem_xfer(struct tem_link *l, const uint8_t *req, size_t reqlen,
-    const struct tem_expect *e, uint8_t *out, size_t *outlen);
+    uint8_t *out, size_t *outlen);
 
 /* Identify (00 00): the raw model bytes (up to 64) into out, count in *n. */
 enum tem_status tem_identify(struct tem_link *l, uint8_t addr, uint8_t *out, size_t *n);
 
-/* Read n bytes of timer RAM / flash from start, in 64-byte requests. */
+/*
+ * Read n bytes of timer RAM / flash from start, in requests of up to 64
+ * bytes (shorter while a read of that length is unsettled).
+ */
 enum tem_status tem_read_ram(struct tem_link *l, uint8_t addr, uint16_t start,
     size_t n, uint8_t *out);
 enum tem_status tem_read_flash(struct tem_link *l, uint8_t addr, uint32_t start,

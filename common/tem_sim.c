@@ -5,6 +5,7 @@
 
 #include "tem_bytes.h"
 #include "tem_sim.h"
+#include "tem_sim_image.h"
 
 void
 tem_sim_init(struct tem_sim *m, uint8_t addr)
@@ -152,53 +153,53 @@ void
 tem_sim_fill_ram(struct tem_sim *m)
 {
 	uint8_t *ram = m->ram, used[3] = { 0 };
-	uint8_t *e[4] = { ram + TEM_A_TIME_E1, ram + TEM_A_TIME_E2, ram + TEM_A_TIME_E3,
-	    ram + TEM_A_TIME_E4 };
+	uint8_t *e[4] = { ram + TEM_DOC_TIME_E1, ram + TEM_DOC_TIME_E2, ram + TEM_DOC_TIME_E3,
+	    ram + TEM_DOC_TIME_E4 };
 	struct counters c;
 	struct tm tm;
 
 	memset(ram, 0, TEM_RAM_SIZE);
-	ram[TEM_A_SYSTEMS] = (uint8_t)m->nsys;
+	ram[TEM_DOC_SYSTEMS] = (uint8_t)m->nsys;
 	for (unsigned i = 0; i < m->nsys; i++) {
 		const struct tem_sim_sys *s = &m->sys[i];
-		ram[TEM_A_SYSTEM_T + i] = s->type;
-		ram[TEM_A_SYS_G + i] = s->g_mask;
-		ram[TEM_A_SYS_T + i] = s->t_mask;
-		ram[TEM_A_SYS_P + i] = s->p_mask;
+		ram[TEM_DOC_SYSTEM_T + i] = s->type;
+		ram[TEM_DOC_SYS_G + i] = s->g_mask;
+		ram[TEM_DOC_SYS_T + i] = s->t_mask;
+		ram[TEM_DOC_SYS_P + i] = s->p_mask;
 		used[0] |= s->g_mask;
 		used[1] |= s->t_mask;
 		used[2] |= s->p_mask;
-		tem_put_f32(ram + TEM_A_DT_MIN + 4 * i, 3.0f);
-		ram[TEM_A_COMMA + i] = s->comma;
+		tem_put_f32(ram + TEM_DOC_DT_MIN + 4 * i, 3.0f);
+		ram[TEM_DOC_COMMA + i] = s->comma;
 	}
-	memcpy(ram + TEM_A_USED_G, used, 3);
+	memcpy(ram + TEM_DOC_USED_G, used, 3);
 	for (int ch = 0; ch < TEM_G_CH; ch++) {
-		tem_put_f32(ram + TEM_A_G_MAX + 4 * ch, 6.0f);
-		ram[TEM_A_G_PCT_MAX + ch] = 100;
-		ram[TEM_A_G_PCT_MIN + ch] = 40;
-		tem_put_u16(ram + TEM_A_DIAM + 2 * ch, ch < 2 ? 25 : 15);
-		tem_put_f32(ram + TEM_A_RASHOD_V + 4 * ch, m->flow_m3h[ch]);
-		tem_put_f32(ram + TEM_A_RASHOD_M + 4 * ch, m->flow_th[ch]);
+		tem_put_f32(ram + TEM_DOC_G_MAX + 4 * ch, 6.0f);
+		ram[TEM_DOC_G_PCMT_MAX + ch] = 100;
+		ram[TEM_DOC_G_PCMT_MIN + ch] = 40;
+		tem_put_u16(ram + TEM_DOC_DIAM + 2 * ch, ch < 2 ? 25 : 15);
+		tem_put_f32(ram + TEM_DOC_RASHOD_V + 4 * ch, m->flow_m3h[ch]);
+		tem_put_f32(ram + TEM_DOC_RASHOD_M + 4 * ch, m->flow_th[ch]);
 	}
 	for (int ch = 0; ch < TEM_T_CH; ch++) {
-		tem_put_f32(ram + TEM_A_T_N + 4 * ch, m->t_c[ch]);
-		tem_put_f32(ram + TEM_A_P_N + 4 * ch, m->p_mpa[ch]);
+		tem_put_f32(ram + TEM_DOC_T_N + 4 * ch, m->t_c[ch]);
+		tem_put_f32(ram + TEM_DOC_P_N + 4 * ch, m->p_mpa[ch]);
 	}
-	tem_put_u32(ram + TEM_A_NUMBER, m->serial);
-	tem_put_u16(ram + TEM_A_FLASH_TYPE, m->flash_type);
-	ram[TEM_A_NET_NUM] = m->addr;
-	put_integrators(m, m->clock, ram + TEM_A_LVOLUME);
+	tem_put_u32(ram + TEM_DOC_NUMBER, m->serial);
+	tem_put_u16(ram + TEM_DOC_FLASH_TYPE, m->flash_type);
+	ram[TEM_DOC_NET_NUM] = m->addr;
+	put_integrators(m, m->clock, ram + TEM_DOC_LVOLUME);
 	counters_at(m, m->clock, &c);
-	put_counters(ram + TEM_A_TIME_WRKALL, ram + TEM_A_TIME_WRK, e, &c);
+	put_counters(ram + TEM_DOC_TIME_WRKALL, ram + TEM_DOC_TIME_WRK, e, &c);
 	gmtime_r(&m->clock, &tm);
-	ram[TEM_A_RTC + 0] = tem_to_bcd(tm.tm_sec);
-	ram[TEM_A_RTC + 1] = tem_to_bcd(tm.tm_min);
-	ram[TEM_A_RTC + 2] = tem_to_bcd(tm.tm_hour);
-	ram[TEM_A_RTC + 3] = tem_to_bcd(tm.tm_mday);
-	ram[TEM_A_RTC + 4] = tem_to_bcd(tm.tm_mon + 1);
-	ram[TEM_A_RTC + 5] = tem_to_bcd(tm.tm_year % 100);
+	ram[TEM_DOC_RTC_SS + 0] = tem_to_bcd(tm.tm_sec);
+	ram[TEM_DOC_RTC_SS + 1] = tem_to_bcd(tm.tm_min);
+	ram[TEM_DOC_RTC_SS + 2] = tem_to_bcd(tm.tm_hour);
+	ram[TEM_DOC_RTC_SS + 3] = tem_to_bcd(tm.tm_mday);
+	ram[TEM_DOC_RTC_SS + 4] = tem_to_bcd(tm.tm_mon + 1);
+	ram[TEM_DOC_RTC_SS + 5] = tem_to_bcd(tm.tm_year % 100);
 	for (int k = TEM_HOUR; k <= TEM_MONTH; k++)
-		tem_put_u32(ram + TEM_A_ADR_HOUR + 4 * k, ring_ptr(m, (enum tem_kind)k));
+		tem_put_u32(ram + TEM_DOC_ADR_HOUR + 4 * k, ring_ptr(m, (enum tem_kind)k));
 	for (unsigned i = 0; i < m->npatch; i++) {
 		const struct tem_sim_patch *p = &m->patch[i];
 		size_t n = p->at + p->len > TEM_RAM_SIZE ? TEM_RAM_SIZE - p->at : p->len;
@@ -234,8 +235,8 @@ void
 tem_sim_record(const struct tem_sim *m, enum tem_kind k, time_t written,
     uint8_t rec[TEM_REC_SIZE])
 {
-	uint8_t *e[4] = { rec + TEM_R_TIME_E1, rec + TEM_R_TIME_E2, rec + TEM_R_TIME_E3,
-	    rec + TEM_R_TIME_E4 };
+	uint8_t *e[4] = { rec + TEM_DOC_R_TIME_E1, rec + TEM_DOC_R_TIME_E2, rec + TEM_DOC_R_TIME_E3,
+	    rec + TEM_DOC_R_TIME_E4 };
 	time_t from = k == TEM_HOUR ? written - 3600 :
 	    k == TEM_DAY ? written - 86400 : months_back(written, 1);
 	struct counters c;
@@ -243,23 +244,23 @@ tem_sim_record(const struct tem_sim *m, enum tem_kind k, time_t written,
 	int n;
 
 	memset(rec, 0, TEM_REC_SIZE);
-	put_bcd_time(rec + TEM_R_WRITTEN, written);
-	put_integrators(m, written, rec + TEM_R_LVOLUME);
+	put_bcd_time(rec + TEM_DOC_R_HOUR, written);
+	put_integrators(m, written, rec + TEM_DOC_R_LVOLUME);
 	counters_at(m, written, &c);
-	put_counters(rec + TEM_R_TIME_WRKALL, rec + TEM_R_TIME_WRK, e, &c);
+	put_counters(rec + TEM_DOC_R_TIME_WRKALL, rec + TEM_DOC_R_TIME_WRK, e, &c);
 	gmtime_r(&from, &p);
 	n = k == TEM_HOUR ? p.tm_hour : k == TEM_DAY ? p.tm_mday : p.tm_mon + 1;
 	for (unsigned i = 0; i < m->nsys; i++)
-		rec[TEM_R_COMMA + i] = m->sys[i].comma;
+		rec[TEM_DOC_R_COMMA + i] = m->sys[i].comma;
 	for (int ch = 0; ch < TEM_T_CH; ch++)
-		tem_put_f32(rec + TEM_R_MT + 4 * ch, m->t_c[ch] + 0.25f * (float)(n % 8));
+		tem_put_f32(rec + TEM_DOC_R_MT + 4 * ch, m->t_c[ch] + 0.25f * (float)(n % 8));
 	for (int ch = 0; ch < 6; ch++)
-		tem_put_f32(rec + TEM_R_MP + 4 * ch, m->p_mpa[ch]);
+		tem_put_f32(rec + TEM_DOC_R_MP + 4 * ch, m->p_mpa[ch]);
 	/* dt < min in system 1 from 03:00 to 04:00 every day */
 	if (m->nsys > 0 && (k != TEM_HOUR || p.tm_hour == 3))
-		rec[TEM_R_ERROR] = 0x10;
-	put_bcd_time(rec + TEM_R_PERIOD, from);
-	rec[TEM_R_CHECKSUM] = tem_cs(rec, TEM_R_CHECKSUM);
+		rec[TEM_DOC_R_ERROR] = 0x10;
+	put_bcd_time(rec + TEM_DOC_R_PRED_HH, from);
+	rec[TEM_DOC_R_CHECKSUM] = tem_cs(rec, TEM_DOC_R_CHECKSUM);
 }
 
 /* When the newest record of kind k was written, for a clock at t. */

@@ -12,7 +12,7 @@
 
 /* Integrators grow linearly from this meter-local time (see temsim(1), VALUES). */
 #define TEM_SIM_BASE	1577836800LL	/* 2020-01-01T00:00:00 */
-#define TEM_SIM_PATCHES	16
+#define TEM_SIM_PATCHES	32
 
 struct tem_sim_sys {
 	uint8_t type, comma, g_mask, t_mask, p_mask;

@@ -165,6 +165,17 @@ same_codes() {
 	[ "$(grep -c '^AT+X=99$' "$FK_TMP/modem.log")" -eq 3 ]
 }
 
+@test "\\T and \\U without -T and -U send the bytes chat sends" {
+	fk_start_modemsim --log "$FK_TMP/modem.log"
+	same_codes 0 -t 3 '' 'AT+X=\T\U' OK ''
+	# one line each from chat, atchat and atchat -d, in that order: atchat's as chat's
+	[ "$(wc -l < "$FK_TMP/modem.log")" -eq 3 ]
+	chat_line=$(sed -n 1p "$FK_TMP/modem.log")
+	[ "$chat_line" = 'AT+X=TU' ]
+	[ "$(sed -n 2p "$FK_TMP/modem.log")" = "$chat_line" ]
+	[ "$(sed -n 3p "$FK_TMP/modem.log")" = "$chat_line" ]
+}
+
 @test "a script file (-f) runs the same as the words" {
 	fk_start_modemsim --dial busy
 	cat > "$FK_TMP/dial.chat" <<-'EOF'
@@ -198,4 +209,22 @@ same_codes() {
 	diff "$FK_TMP/chat.log" "$FK_TMP/atchat.log"
 	grep -qx 'send (??????)' "$FK_TMP/atchat.log"
 	grep -qx 'chat:  DATE CONNECT 115200' "$FK_TMP/atchat.log"
+}
+
+@test "-v: SAY's escapes, the alarm line and the -r file's Opening and Closing lines as chat's" {
+	fk_start_modemsim --silent
+	for t in chat atchat; do
+		run_one "$t" -v -s -t 1 -r "$FK_TMP/$t.report" REPORT CONNECT \
+			SAY 'a\\b\dc\pd\Ke\Tf\n' '' AT OK
+		[ "$rc" -eq 3 ]
+		sed "s|$FK_TMP/$t.report|REPORT|" "$FK_TMP/$t.report" > "$FK_TMP/$t.rep"
+	done
+	# atchat alone says why it failed, on a line of its own
+	grep -v '^atchat: ' "$FK_TMP/atchat.err" > "$FK_TMP/atchat.log"
+	[ "$(grep -c '^atchat: ' "$FK_TMP/atchat.err")" -eq 1 ]
+	diff "$FK_TMP/chat.err" "$FK_TMP/atchat.log"
+	grep -qx alarm "$FK_TMP/chat.err"
+	grep -qF 'a\\b\dc\pd\Ke\Tf' "$FK_TMP/chat.err"
+	diff "$FK_TMP/chat.rep" "$FK_TMP/atchat.rep"
+	[ "$(head -n 1 "$FK_TMP/chat.rep")" = 'Opening "REPORT"...' ]
 }

@@ -76,6 +76,21 @@ cmdline() {
 		'^BOOT:1,0,0 ^RSSI:14 ^MODE:5,4 AT+COPS? ' ]
 }
 
+@test "query: a registration URC just before the answer is not the answer, either way round" {
+	# On the wire a URC right before the answer is just an earlier line of it, as modemsim sends here.
+	fk_start_modemsim --answer 'AT+CREG?=+CREG: 2\n+CREG: 2,1,"00C3","0000C4F1",2' \
+		--answer 'AT+CGREG?=+CGREG: 1\n+CGREG: 0,2'
+	run --separate-stderr atchat -d "$FK_MODEM" -c 'AT+CREG?' -c 'AT+CGREG?'
+	[ "$status" -eq 0 ]
+	[ "$(cmdline 1 | jq -c '[.response, .reg_state, .lac, .cell_id, .act]')" = \
+		'[["+CREG: 2,1,\"00C3\",\"0000C4F1\",2"],"registered_home","00C3","0000C4F1",2]' ]
+	[ "$(cmdline 2 | jq -c '[.response, .reg_state]')" = '[["+CGREG: 0,2"],"searching"]' ]
+	# The URCs are reported as what they are, before the command they interrupted.
+	[ "$(jq -c 'select(has("urc")) | del(.time)' <<<"$output")" = \
+'{"urc":"+CREG: 2","reg_state":"searching","reg_stat":2}
+{"urc":"+CGREG: 1","reg_state":"registered_home","reg_stat":1}' ]
+}
+
 @test "query: \\q keeps the PIN out of the transcript and the log" {
 	fk_start_modemsim --pin 4711 --log "$FK_TMP/modem.log"
 	SIM_PIN=4711 run --separate-stderr atchat -v -s -S -E -d "$FK_MODEM" \

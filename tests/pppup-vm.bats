@@ -113,3 +113,36 @@ show() {
 	[ "$(grep -c '^ATD\*99#$' "$VM_OUT/busy.modem")" -eq 1 ]
 	[ -z "$(events busy connected)" ]
 }
+
+@test "two pppup at once on one modem: the second exits 12 having sent nothing, the first stays up" {
+	[ -n "$(addresses twice)" ] || { show twice.jsonl twice.err; false; }
+	[ "$(events twice step .port | sort -u)" = /run/tmp/twice-at.tty ]
+	for s in second second1; do
+		[ "$(cat "$VM_OUT/$s.rc")" -eq 12 ] || { show $s.jsonl $s.err; false; }
+		[ "$(events $s down .reason)" = locked ]
+		[ -z "$(events $s step)" ]
+	done
+	[ "$(cat "$VM_OUT/second.err")" = "pppup: /run/tmp/twice.tty: in use by another program" ]
+	[ "$(cat "$VM_OUT/second1.err")" = "pppup: /run/tmp/twice.tty: in use by another program" ]
+	[ "$(cat "$VM_OUT/second-atchat.rc")" -eq 12 ] || { show second-atchat.err; false; }
+	# not a byte more reached either port of the modem than the first run had sent
+	cmp "$VM_OUT/twice.modem.before" "$VM_OUT/twice.modem.after"
+	cmp "$VM_OUT/twice-at.modem.before" "$VM_OUT/twice-at.modem.after"
+	[ "$(cat "$VM_OUT/twice-at.modem.before" | tr '\n' ' ')" = 'AT ATE0 AT+CPIN? AT+CGREG? AT+CSQ AT+CGDCONT=1,"IP","internet" ' ]
+	[ "$(tail -n 1 "$VM_OUT/twice.ping")" = 0 ] || { show twice.ping; false; }
+	# once the first run ended, both ports are free again
+	[ "$(cat "$VM_OUT/after.rc" | tr '\n' ' ')" = "0 0 " ] || { show after.rc after.err; false; }
+}
+
+@test "--report: signal and registration from the AT port every S seconds while the link is up" {
+	[ -n "$(addresses report)" ] || { show report.jsonl report.err; false; }
+	[ "$(events report signal | wc -l)" -ge 2 ] || { show report.jsonl report.err; false; }
+	# 27.007: rssi 21 is -113 + 2 * 21 dBm; the URCs (+CGREG: 1) in between are not the answer
+	[ "$(events report signal '[.port, .rssi_dbm, .ber, .reg_state, .reg_stat, .lac, .cell_id, .act] | @json' | sort -u)" = \
+		'["/run/tmp/report-at.tty",-71,3,"registered_roaming",5,"1A2B","01C3D4E5",2]' ]
+	# only while the link is up: after connected, before down
+	[ "$(jq -r 'select(.event != "log" and .event != "step") | .event' "$VM_OUT/report.jsonl" | uniq | tr '\n' ' ')" = \
+		'dialing connected signal down ' ]
+	[ "$(grep -c '^AT+CSQ$' "$VM_OUT/report-at.modem")" -ge 3 ]
+	[ "$(grep -c '^AT+CSQ$' "$VM_OUT/report.modem")" -eq 0 ]
+}

@@ -117,7 +117,7 @@ usage_error() {
 	[ "$status" -eq 0 ]
 	[ "$(pppd_words | head -n 1)" = "$FK_TMP/mypppd" ]
 	[ "$(pppd_words | tail -n 3 | tr '\n' ' ')" = "debug lcp-echo-interval 2 " ]
-	[[ "$(pppd_words | tr '\n' ' ')" == *"'ATD*99***1#' CONNECT debug"* ]]
+	[[ "$(pppd_words | tr '\n' ' ')" == *"'ATD*99***1#' CONNECT lock debug"* ]]
 	[ "$(print_rec at | jq -r '.at[-1]')" = 'AT+CGDCONT=1,"IP","iot.example"' ]
 }
 
@@ -150,6 +150,13 @@ usage_error() {
 	run --separate-stderr pppup -d /dev/ttyUSB0 --apn internet --reg-timeout 0 --print
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "pppup: --reg-timeout: 0: too small (expected 1..3600)" ]
+}
+
+@test "--report needs a separate AT port" {
+	run --separate-stderr pppup -d /dev/ttyUSB0 --apn internet --report 10
+	usage_error "pppup: --report needs -c AT_PORT: the data port carries PPP"
+	run --separate-stderr pppup -d /dev/ttyUSB0 -c /dev/ttyUSB2 --apn internet --report 0
+	[ "$status" -eq 2 ]
 }
 
 @test "pppd options that would undo pppup's work are refused" {
@@ -279,11 +286,53 @@ usage_error() {
 	[ "$(events give_up .failures)" = 2 ]
 }
 
+@test "registration: a URC just before the answer is not taken for it, either way round" {
+	# A URC right before the answer is, on the wire, just an earlier line of the answer.
+	modem m --answer 'AT+CGREG?=+CGREG: 1\n+CGREG: 0,2'
+	run --separate-stderr pppup -d "$FK_TMP/m" --apn internet --reg-timeout 2
+	[ "$status" -eq 3 ]
+	[ "$(events down .reason)" = registration_timeout ]
+	[ "$(events step .reg_state | grep -v null | sort -u)" = searching ]
+	[ "$(events dialing | wc -l)" -eq 0 ]
+	run grep -c '^AT+CSQ' "$FK_TMP/m.log"
+	[ "$output" = 0 ]
+	modem r --answer 'AT+CGREG?=+CGREG: 2\n+CGREG: 0,1'
+	run --separate-stderr pppup -d "$FK_TMP/r" --apn internet --reg-timeout 2
+	[ "$(events step .reg_state | grep -v null)" = registered_home ]
+	[ "$(events step .response | jq -c . | sed -n 4p)" = '["+CGREG: 0,1"]' ]
+	[ "$(grep -c '^AT+CGREG?' "$FK_TMP/r.log")" -eq 1 ]
+	[ "$(grep -c '^AT+CSQ' "$FK_TMP/r.log")" -eq 1 ]
+}
+
 @test "registration denied by the network: status 13" {
 	modem m --answer 'AT+CGREG?=+CGREG: 0,3'
 	run --separate-stderr pppup -d "$FK_TMP/m" --apn internet
 	[ "$status" -eq 13 ]
 	[ "$(events down .reason)" = registration_denied ]
+}
+
+# held_by_other PORT: true once another program (atchat below) holds PORT's lock.
+held_by_other() {
+	local rc=0
+	atchat -d "$1" -t 0.2 -c AT > /dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 12 ]
+}
+
+@test "a modem in use: status 12 having sent nothing, on the AT port either" {
+	modem at
+	modem data --silent
+	# atchat holds the data port while it waits for an answer that never comes
+	fk_bg atchat -d "$FK_TMP/data" -t 60 '' AT OK '' > /dev/null
+	fk_wait_for 10 held_by_other "$FK_TMP/data"
+	run --separate-stderr pppup -d "$FK_TMP/data" -c "$FK_TMP/at" --apn internet
+	[ "$status" -eq 12 ]
+	[ "$stderr" = "pppup: $FK_TMP/data: in use by another program" ]
+	[ "$(events down .reason)" = locked ]
+	[ "$(events step | wc -l)" -eq 0 ]
+	[ ! -s "$FK_TMP/at.log" ]
+	run --separate-stderr pppup -d "$FK_TMP/data" --apn internet
+	[ "$status" -eq 12 ]
+	[ "$(events step | wc -l)" -eq 0 ]
 }
 
 @test "a modem that never answers: three ATs, then status 4" {
@@ -293,6 +342,8 @@ usage_error() {
 	[ "$stderr" = "pppup: $FK_TMP/m: AT: no answer" ]
 	[ "$(events step .command | tr '\n' ' ')" = 'AT AT AT ' ]
 	[ "$(events step .error | sort -u)" = "no answer" ]
+	# No +CME ERROR came, so no number for one.
+	[ "$(events step 'has("cme_error")' | sort -u)" = false ]
 	[ "$(events down .reason)" = modem_silent ]
 	[ "$(grep -c '^AT$' "$FK_TMP/m.log")" -eq 3 ]
 }

@@ -195,6 +195,9 @@ listening() { ss -Hltn "sport = :$1" | grep -q .; }
 	run --separate-stderr temread -d tcp:127.0.0.1:70000
 	[ "$status" -eq 6 ]
 	[ "$stderr" = "temread: tcp:127.0.0.1:70000: port 70000: too large" ]
+	run --separate-stderr temread -d "tcp:127.0.0.1:$port" --rs485
+	[ "$status" -eq 6 ]
+	[ "$stderr" = "temread: tcp:127.0.0.1:$port: --rs485, --rts and --dtr are set in the converter, not over TCP" ]
 	run --separate-stderr temread -d "tcp:[::1]:$port"
 	[ "$status" -eq 6 ]
 	[ "$stderr" = "temread: tcp:[::1]:$port: connect: Connection refused" ]

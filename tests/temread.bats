@@ -94,11 +94,11 @@ $(meter 2)" ]
 @test "--timeout bounds the wait for a silent meter" {
 	fk_start_temsim --silent 1
 	start=$(date +%s%N)
-	run --separate-stderr temread -d "$FK_TTY" --timeout 100 --retries 2
+	run --separate-stderr temread -d "$FK_TTY" --timeout 100 --retries 3
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$status" -eq 4 ]
-	# two 100 ms waits; the default would take 2 s
-	[ "$ms" -lt 1500 ]
+	# three 100 ms waits and two 0.5 s drains (1.3 s); the default 1 s would take 4 s
+	[ "$ms" -lt 2800 ]
 }
 
 @test "checksum errors on every try: status 5" {
@@ -272,4 +272,36 @@ time.sleep(60)' "$FK_TTY"
 	[ "$(printf '%s\n' "$output" | jq -c '.systems[2] | [.type, .energy_mwh == 0.000015, .t_ch]')" = '["temperature",true,[]]' ]
 	[ "$(printf '%s\n' "$output" | jq -c '.systems[3] | [.type, .type_code]')" = '[null,3]' ]
 	[ "$(printf '%s\n' "$output" | jq -c '.systems[5] | [.flow_ch, .flow_m3h, .flow_th]')" = '[[6,8],[0,0],[0,null]]' ]
+}
+
+@test "LINE: --timeout runs from the end of the request's echo, not from its first byte" {
+	# the echo comes at once, the answer 700 ms after it: more than the 0.5 s byte gap
+	fk_start_temsim --echo --pace --turnaround 700
+	run --separate-stderr temread -d "$FK_TTY" --timeout 1200 --retries 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(values)" = "$(meter 1)" ]
+}
+
+@test "LINE: an answer later than --timeout is an error that says how late, never a value" {
+	fk_start_temsim --echo --turnaround 800
+	run --separate-stderr temread -d "$FK_TTY" --timeout 300
+	[ "$status" -eq 3 ]
+	[[ "$stderr" =~ ^temread:\ $FK_TTY:\ late\ answer\ \(([0-9]+)\ ms\ after\ the\ request,\ --timeout\ 300\ ms\)\ from\ meter\ 1\ after\ 3\ tries$ ]]
+	[ "${BASH_REMATCH[1]}" -ge 800 ]
+	[ "$(values | jq -c '[.address, .status]')" = '[1,"timeout"]' ]
+}
+
+@test "LINE: behind a buffering gateway, answers to earlier requests are passed over" {
+	fk_start_temsim --gateway --turnaround 450
+	# each answer comes after the attempt gave up, often during the next one's wait
+	run --separate-stderr temread -d "$FK_TTY" --timeout 250 --retries 6 --trace
+	printf '%s\n' "$stderr" | grep -E ' (tx|rx[a-z-]*) ' | head -n 20
+	if [ "$status" -eq 0 ]; then
+		[ "$(printf '%s\n' "$output" | jq -c 'del(.read_at)')" = "$(meter 1)" ]
+	else
+		[ "$status" -eq 3 ]
+	fi
+	# late answers were seen and not taken for what was asked next
+	printf '%s\n' "$stderr" | grep -qE ' rx-(late|earlier) AA 01 FE '
 }

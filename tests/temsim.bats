@@ -52,6 +52,31 @@ setup() {
 	    time.sleep(float(args[0]))  # the gap under test, not a wait for anything
 	    os.write(fd, r[8:])
 	    print(collect().hex(" ").upper())
+	elif cmd == "timed":      # timed ADDR CGRP CMD [DATA...]: reads that brought bytes, ms to each
+	    a, g, c = (int(x, 16) for x in args[:3])
+	    r = req(a, g, c, bytes(int(x, 16) for x in args[3:]))
+	    t0, out, reads = time.monotonic(), b"", []
+	    os.write(fd, r)
+	    while not whole(out[len(r):]) and select.select([fd], [], [], 5)[0]:
+	        b = os.read(fd, 4096)
+	        out += b
+	        reads.append((round((time.monotonic() - t0) * 1000), b.hex(" ").upper()))
+	    for ms, b in reads:
+	        print(ms, b)
+	elif cmd == "queue":      # queue SECONDS REQ...: REQ = ADDR:HEX:N RAM reads sent back to back;
+	    for q in args[1:]:    # the answers' data seen within SECONDS, one a line
+	        a, at, n = q.split(":")
+	        os.write(fd, req(int(a, 16), 0x0F, 0x01, int(at, 16).to_bytes(2, "big") + bytes([int(n)])))
+	    out, end = b"", time.monotonic() + float(args[0])
+	    while time.monotonic() < end and select.select([fd], [], [], max(0, end - time.monotonic()))[0]:
+	        out += os.read(fd, 4096)
+	    i = 0
+	    while i + 6 < len(out):
+	        if out[i] == 0xAA and out[i + 1] ^ out[i + 2] == 0xFF and i + 7 + out[i + 5] <= len(out):
+	            print(out[i + 6:i + 6 + out[i + 5]].hex(" ").upper())
+	            i += 7 + out[i + 5]
+	        else:
+	            i += 1
 	EOF
 }
 teardown() { fk_teardown; }
@@ -262,4 +287,59 @@ temsim: request 4: meter 1 read flash 0x000A2000 64: answered" ]
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "usage: temsim "* ]]
 	[ -z "$output" ]
+}
+
+# From "timed" output (ms, then the bytes of one read): when the 10-byte echo was complete.
+echo_end() { awk '{ n += NF - 1; if (n >= 10) { print $1; exit } }'; }
+
+@test "--echo comes back byte by byte as the request crosses the line at -b" {
+	fk_start_temsim --echo -b 1200
+	run tem timed 01 0F 01 01 52 04
+	[ "$status" -eq 0 ]
+	echo "$output"
+	# 10 request bytes at 1200 baud take 83 ms: they cannot all come back in one read
+	[ "$(printf '%s\n' "$output" | wc -l)" -ge 3 ]
+	first=$(printf '%s\n' "$output" | head -n 1 | cut -d' ' -f1)
+	last_echo=$(printf '%s\n' "$output" | echo_end)
+	# the last echo byte is at least 9 byte times (75 ms) after the first
+	[ "$((last_echo - first))" -ge 70 ]
+	[ "$(printf '%s\n' "$output" | cut -d' ' -f2- | tr '\n' ' ' | sed 's/ $//')" = \
+		"$(cs 55 01 FE 0F 01 03 01 52 04) $(cs AA 01 FE 0F 01 04 00 0F 42 41)" ]
+}
+
+@test "--turnaround: the answer starts that long after the request's last byte" {
+	fk_start_temsim --echo --turnaround 700
+	run tem timed 01 0F 01 01 52 04
+	[ "$status" -eq 0 ]
+	echo "$output"
+	ans=$(printf '%s\n' "$output" | grep AA | head -n 1 | cut -d' ' -f1)
+	last_echo=$(printf '%s\n' "$output" | echo_end)
+	[ "$((ans - last_echo))" -ge 690 ]
+}
+
+@test "a meter answers only the newest request; --gateway answers every one, in turn" {
+	fk_start_temsim --turnaround 300
+	# serial 1000001 (0x0152), comma and lvolume (0x02FA): the second replaces the first
+	run tem queue 2 01:0152:4 01:02FA:2
+	[ "$output" = "04 03" ]
+	kill "$FK_SIM_PID"
+	FK_TTY=$FK_TMP/tty2
+	fk_start_temsim --gateway --turnaround 300
+	run tem queue 3 01:0152:4 01:02FA:2 01:0152:2
+	[ "$output" = "$(printf '00 0F 42 41\n04 03\n00 0F')" ]
+}
+
+@test "--glitch puts one 00 or FF byte before every answer" {
+	fk_start_temsim --glitch ff --noise 2
+	run tem ask 01 0F 01 01 52 04
+	set -- $output
+	[ "$3" = FF ]
+	[ "${output#* * * }" = "$(cs AA 01 FE 0F 01 04 00 0F 42 41)" ]
+	kill "$FK_SIM_PID"
+	FK_TTY=$FK_TMP/tty2
+	fk_start_temsim --glitch 00
+	run tem ask 01 0F 01 01 52 04
+	[ "$output" = "00 $(cs AA 01 FE 0F 01 04 00 0F 42 41)" ]
+	run -2 temsim --glitch 7F
+	[[ "$output" == *"--glitch: 7F: expected 00 or ff"* ]]
 }

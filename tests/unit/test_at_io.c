@@ -1,5 +1,6 @@
 /* One AT exchange against canned answers on a socketpair. */
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -69,6 +70,31 @@ main(void)
 	CHECK_INT(r.err, 10);
 	done(&r);
 
+	/*
+	 * A registration URC just before the answer to a read command is not the
+	 * answer (27.007 7.2: the solicited form leads with <n>), either way round.
+	 */
+	CHECK_INT(ask("\r\n+CREG: 2\r\n\r\n+CREG: 2,1,\"00C3\",\"0000C4F1\",2\r\n\r\nOK\r\n",
+	    "AT+CREG?", 1000, &r), AT_IO_DONE);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.lines[0], "+CREG: 2,1,\"00C3\",\"0000C4F1\",2");
+	CHECK_INT(nurc, 1);
+	CHECK_STR(urcs[0], "+CREG: 2");
+	done(&r);
+	CHECK_INT(ask("\r\n+CGREG: 1\r\n\r\n+CGREG: 5,\"1A2B\",\"01C3D4E5\",2\r\n"
+	    "\r\n+CGREG: 0,2\r\n\r\nOK\r\n", "AT+CGREG?", 1000, &r), AT_IO_DONE);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.lines[0], "+CGREG: 0,2");
+	CHECK_INT(nurc, 2);
+	CHECK_STR(urcs[0], "+CGREG: 1");
+	CHECK_STR(urcs[1], "+CGREG: 5,\"1A2B\",\"01C3D4E5\",2");
+	done(&r);
+	/* A set command has no such answer: its lines stay responses. */
+	CHECK_INT(ask("\r\n+CEREG: 1\r\n\r\nOK\r\n", "AT+CEREG=2", 1000, &r), AT_IO_DONE);
+	CHECK_INT(r.n, 1);
+	CHECK_INT(nurc, 0);
+	done(&r);
+
 	/* Silence, or only URCs, is no answer; half an answer is a timeout. */
 	t0 = fk_now_ms();
 	CHECK_INT(ask("", "AT", 200, &r), AT_IO_NOANSWER);
@@ -81,6 +107,7 @@ main(void)
 	CHECK_INT(ask("\r\n+CSQ: 1", "AT+CSQ", 200, &r), AT_IO_TIMEOUT);
 	done(&r);
 	CHECK_INT(ask("AT+CSQ\r", "AT+CSQ", 200, &r), AT_IO_TIMEOUT);
+	CHECK_INT(r.err, -1);
 	done(&r);
 
 	/* After CONNECT the data is left for the next program. */
@@ -97,7 +124,13 @@ main(void)
 	struct at_io io = { modem[0], modem[0], 1000, NULL, NULL, NULL, NULL };
 	char why[128];
 	CHECK_INT(at_exchange(&io, "AT", &r, why, sizeof(why)), AT_IO_ERROR);
+	/* No +CME ERROR came: no number. */
+	CHECK_INT(r.err, -1);
 	at_reply_free(&r);
+	CHECK_STR(chat_signame(SIGTERM, buf, sizeof(buf)), "SIGTERM");
+	CHECK_STR(chat_signame(SIGHUP, buf, sizeof(buf)), "SIGHUP");
+	CHECK_STR(chat_signame(SIGPIPE, buf, sizeof(buf)), "SIGPIPE");
+	CHECK_STR(chat_signame(0, buf, sizeof(buf)), "signal 0");
 	close(modem[0]);
 	return check_done();
 }

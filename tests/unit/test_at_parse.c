@@ -73,6 +73,14 @@ main(void)
 	CHECK_STR(at_reg_state_name(8), "emergency_only");
 	CHECK_STR(at_reg_state_name(42), "unknown");
 	CHECK_INT(at_parse_reg("+CREG: x", &reg), -1);
+	/* 27.007 7.2: the read form leads with <n>; the URC form does not. */
+	CHECK(at_reg_read_form("+CREG: 0,1"));
+	CHECK(at_reg_read_form("+CREG: 2,1,\"00C3\",\"0000C4F1\",2"));
+	CHECK(at_reg_read_form("+C5GREG: 0,5"));
+	CHECK(!at_reg_read_form("+CREG: 2"));
+	CHECK(!at_reg_read_form("+CGREG: 1,\"00C3\",\"0000C4F1\",2"));
+	CHECK(!at_reg_read_form("+CEREG: 0,,,,1,5"));
+	CHECK(!at_reg_read_form("+CSQ: 17,99"));
 	CHECK_INT(at_parse_reg("+CSQ: 1,2", &reg), -1);
 
 	CHECK_INT(at_parse_cpin("+CPIN: READY", s, sizeof(s)), 0);

@@ -39,12 +39,12 @@ main(void)
 	    "defaultroute usepeerdns novj -pap -chap novjccomp noipdefault "
 	    "ipcp-accept-local ipcp-accept-remote connect-delay 5000 "
 	    "ipcp-max-failure 60 ipcp-max-configure 60 -am noauth "
-	    "lcp-echo-interval 10 lcp-echo-failure 4 connect CONNECT");
+	    "lcp-echo-interval 10 lcp-echo-failure 4 connect CONNECT lock");
 	c.auth = PPP_AUTH_PAP;
 	c.secrets = "/run/pppup.1/options";
 	ppp_argv(&c, argv, sizeof(argv) / sizeof(argv[0]));
 	CHECK(strstr(joined(argv), " novj -chap novjccomp ") != NULL);
-	CHECK(strstr(joined(argv), "connect CONNECT file /run/pppup.1/options") != NULL);
+	CHECK(strstr(joined(argv), "connect CONNECT lock file /run/pppup.1/options") != NULL);
 	c.auth = PPP_AUTH_CHAP;
 	ppp_argv(&c, argv, sizeof(argv) / sizeof(argv[0]));
 	CHECK(strstr(joined(argv), " novj -pap novjccomp ") != NULL);
@@ -56,18 +56,19 @@ main(void)
 	c.auth = PPP_AUTH_PAP;
 	c.extra = extra;
 	c.nextra = 3;
-	CHECK_INT(ppp_argv(&c, argv, sizeof(argv) / sizeof(argv[0])), 22);
+	CHECK_INT(ppp_argv(&c, argv, sizeof(argv) / sizeof(argv[0])), 23);
 	CHECK_STR(joined(argv), "/usr/sbin/pppd /dev/ttyUSB0 115200 crtscts -chap "
 	    "nodetach modem noipdefault defaultroute usepeerdns noauth "
-	    "lcp-echo-interval 10 lcp-echo-failure 4 connect CONNECT "
+	    "lcp-echo-interval 10 lcp-echo-failure 4 connect CONNECT lock "
 	    "file /run/pppup.1/options debug lcp-echo-interval 1");
-	CHECK(argv[22] == NULL);
-	CHECK_INT(ppp_argv(&c, argv, 22), -1);
-	CHECK_INT(ppp_argv(&c, argv, 23), 22);
+	CHECK(argv[23] == NULL);
+	CHECK_INT(ppp_argv(&c, argv, 23), -1);
+	CHECK_INT(ppp_argv(&c, argv, 24), 23);
 
 	CHECK(ppp_extra_conflict("password") != NULL);
 	CHECK(ppp_extra_conflict("logfile") != NULL);
 	CHECK(ppp_extra_conflict("persist") != NULL);
+	CHECK(ppp_extra_conflict("nolock") != NULL);
 	CHECK(ppp_extra_conflict("debug") == NULL);
 	CHECK(ppp_extra_conflict("lcp-echo-interval") == NULL);
 
