@@ -263,6 +263,20 @@ configure_line(struct ser_port *p, const struct ser_line *l, char *errbuf, size_
 
 static int wait_fd(int fd, short ev, long long deadline);
 
+static struct ser_port *
+port_new(const char *path, int baud, char *errbuf, size_t errlen)
+{
+	struct ser_port *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL || (p->path = strdup(path)) == NULL) {
+		free(p);
+		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	p->baud = baud;
+	return p;
+}
+
 /* tcp:HOST:PORT: a socket in place of a terminal; the line's settings are the converter's. */
 static struct ser_port *
 open_tcp(const char *path, int baud, const struct ser_line *line, int *status,
@@ -275,12 +289,8 @@ open_tcp(const char *path, int baud, const struct ser_line *line, int *status,
 		snprintf(errbuf, errlen, "--rs485, --rts and --dtr are set in the converter, not over TCP");
 		return NULL;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->path = strdup(path)) == NULL) {
-		free(p);
-		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
+	if ((p = port_new(path, baud, errbuf, errlen)) == NULL)
 		return NULL;
-	}
-	p->baud = baud;
 	p->sock = 1;
 	if ((p->fd = ser_tcp_open(path, wait_fd, errbuf, errlen)) < 0) {
 		*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
@@ -319,12 +329,8 @@ ser_open_line(const char *path, int baud, const struct ser_line *line, int *stat
 		snprintf(errbuf, errlen, "%s", strerror(errno));
 		return NULL;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->path = strdup(path)) == NULL) {
-		free(p);
-		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
+	if ((p = port_new(path, baud, errbuf, errlen)) == NULL)
 		return NULL;
-	}
-	p->baud = baud;
 	p->fd = open(real, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (p->fd == -1) {
 		if (errno == EBUSY) {
