@@ -30,15 +30,24 @@ for _ in $(seq 250); do [ -L "$tmp/tty" ] && break; sleep 0.02; done
 [ -L "$tmp/tty" ] || { echo "temsim did not start" >&2; exit 1; }
 bridge=$(free_port)
 socat "TCP-LISTEN:$bridge,bind=127.0.0.1,reuseaddr,fork" "FILE:$tmp/tty,raw,echo=0" 2>/dev/null &
-pids+=($!)
+socat_pid=$!
+pids+=("$socat_pid")
 wait_listen "$bridge"
 port=$(free_port)
 tcpdelay -l "$port" -t "127.0.0.1:$bridge" --delay "$delay" &
 pids+=($!)
 wait_listen "$port"
 
+# The last connection's socat child gone: two on the line would share the meter's answers.
+bridge_idle() {
+	for _ in $(seq 500); do pgrep -P "$socat_pid" > /dev/null || return 0; sleep 0.02; done
+	echo "socat's last connection did not end" >&2
+	exit 1
+}
+
 times=()
 for _ in $(seq "$runs"); do
+	bridge_idle
 	t0=$(date +%s%N)
 	temread -d "tcp:127.0.0.1:$port" --timeout $((4 * delay + 1000)) > "$tmp/out"
 	times+=($(( ($(date +%s%N) - t0) / 1000000 )))
