@@ -545,6 +545,9 @@ query_one(struct cli *c, const char *raw, int *stop)
 	} else
 		snprintf(shown, sizeof(shown), "%s", cmd);
 	rc = at_exchange(&io, cmd, &r, why, sizeof(why));
+	/* A call dialled with -c is for the next program on this line: closing must not drop it. */
+	if (rc == AT_IO_DONE && r.kind == AT_CONNECT && c->port)
+		ser_keep_up(c->port);
 	if (rc == AT_IO_STOPPED || (o = record()) == NULL) {
 		/* A signal, or on_urc() could not write: run_queries() says which. */
 		at_reply_free(&r);

@@ -20,10 +20,12 @@
 #include "num_parse.h"
 #include "ser_line.h"
 #include "ser_port.h"
+#include "ser_tcp.h"
 
 struct ser_port {
 	struct sp_port *sp;	/* NULL when termios alone configured the line, see ser_open() */
 	int fd;
+	int sock;	/* tcp:HOST:PORT, see ser_tcp.h: no termios, no lock */
 	int baud;
 	char *path;
 	struct termios saved;
@@ -259,6 +261,47 @@ configure_line(struct ser_port *p, const struct ser_line *l, char *errbuf, size_
 	return 0;
 }
 
+static int wait_fd(int fd, short ev, long long deadline);
+
+static struct ser_port *
+port_new(const char *path, int baud, char *errbuf, size_t errlen)
+{
+	struct ser_port *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL || (p->path = strdup(path)) == NULL) {
+		free(p);
+		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	p->baud = baud;
+	return p;
+}
+
+/* tcp:HOST:PORT: a socket in place of a terminal; the line's settings are the converter's. */
+static struct ser_port *
+open_tcp(const char *path, int baud, const struct ser_line *line, int *status,
+    char *errbuf, size_t errlen)
+{
+	struct ser_port *p;
+
+	/* Not silently dropped: the converter's own settings would differ from what was asked. */
+	if (line && (line->rs485 || line->rts != SER_ASIS || line->dtr != SER_ASIS)) {
+		snprintf(errbuf, errlen, "--rs485, --rts and --dtr are set in the converter, not over TCP");
+		return NULL;
+	}
+	if ((p = port_new(path, baud, errbuf, errlen)) == NULL)
+		return NULL;
+	p->sock = 1;
+	if ((p->fd = ser_tcp_open(path, wait_fd, errbuf, errlen)) < 0) {
+		*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
+		free(p->path);
+		free(p);
+		return NULL;
+	}
+	*status = FK_OK;
+	return p;
+}
+
 struct ser_port *
 ser_open(const char *path, int baud, int *status, char *errbuf, size_t errlen)
 {
@@ -275,6 +318,8 @@ ser_open_line(const char *path, int baud, const struct ser_line *line, int *stat
 	int rc;
 
 	*status = FK_NODEV;
+	if (ser_tcp_is(path))
+		return open_tcp(path, baud, line, status, errbuf, errlen);
 	if (line == NULL) {
 		ser_line_init(&dflt);
 		line = &dflt;
@@ -284,12 +329,8 @@ ser_open_line(const char *path, int baud, const struct ser_line *line, int *stat
 		snprintf(errbuf, errlen, "%s", strerror(errno));
 		return NULL;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->path = strdup(path)) == NULL) {
-		free(p);
-		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
+	if ((p = port_new(path, baud, errbuf, errlen)) == NULL)
 		return NULL;
-	}
-	p->baud = baud;
 	p->fd = open(real, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (p->fd == -1) {
 		if (errno == EBUSY) {
@@ -348,6 +389,12 @@ ser_close(struct ser_port *p)
 
 	if (p == NULL)
 		return;
+	if (p->sock) {
+		close(p->fd);
+		free(p->path);
+		free(p);
+		return;
+	}
 	/* Restore before leaving the restore list, so a signal in between still finds it. */
 	tcsetattr(p->fd, TCSANOW, &p->saved);
 	if (p->rs485_set)
@@ -374,7 +421,10 @@ int ser_baud(const struct ser_port *p) { return p->baud; }
 void
 ser_flush_input(struct ser_port *p)
 {
-	tcflush(p->fd, TCIFLUSH);
+	if (p->sock)
+		ser_tcp_drain(p->fd);
+	else
+		tcflush(p->fd, TCIFLUSH);
 }
 
 void
@@ -411,6 +461,8 @@ ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms)
 
 	while (n > 0) {
 		int rc = wait_fd(p->fd, POLLOUT, deadline);
+		if (rc == -1 && p->sock && errno == EIO)
+			errno = ser_tcp_errno(p->fd);
 		if (rc == -1)
 			return -1;
 		if (rc == 0) {
@@ -436,13 +488,15 @@ ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms)
 
 	for (;;) {
 		int rc = wait_fd(p->fd, POLLIN, deadline);
+		if (rc == -1 && p->sock && errno == EIO)
+			errno = ser_tcp_errno(p->fd);
 		if (rc <= 0)
 			return rc;
 		r = read(p->fd, buf, n);
 		if (r > 0)
 			return r;
 		if (r == 0 || (r == -1 && errno == EIO)) {
-			errno = EIO;
+			errno = p->sock ? ser_tcp_errno(p->fd) : EIO;
 			return -1;
 		}
 		if (errno != EAGAIN && errno != EINTR)
@@ -458,4 +512,18 @@ ser_baud_arg(const char *opt, const char *s)
 	if (ser_baud_ok(b) == -1)
 		errx(FK_USAGE, "%s: %s: not a supported baud rate", opt, s);
 	return (int)b;
+}
+
+void
+ser_keep_up(struct ser_port *p)
+{
+	struct termios t;
+
+	if (p->sock)
+		return;
+	p->saved.c_cflag &= ~(tcflag_t)HUPCL;
+	if (tcgetattr(p->fd, &t) == 0) {
+		t.c_cflag &= ~(tcflag_t)HUPCL;
+		tcsetattr(p->fd, TCSANOW, &t);
+	}
 }

@@ -65,6 +65,13 @@ ssize_t ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms);
  */
 void ser_stop_on(volatile sig_atomic_t *flag);
 
+/*
+ * Leave DTR up when the line is closed, by this program and by the next one
+ * (HUPCL off now and in the settings restored on close), so that a data
+ * call dialled here outlives the program.  Nothing to do for tcp: devices.
+ */
+void ser_keep_up(struct ser_port *p);
+
 /* For option parsing: the baud in s, or exit with a usage error naming opt. */
 int ser_baud_arg(const char *opt, const char *s);
 #endif
