@@ -24,6 +24,7 @@
 #include "chat_io.h"
 #include "fk_cli.h"
 #include "fk_exit.h"
+#include "fk_sig.h"
 #include "jsonl.h"
 #include "num_parse.h"
 #include "ppp_backoff.h"
@@ -79,17 +80,16 @@ struct attempt {
 	long long next_report_ms;
 };
 
-static volatile sig_atomic_t stop_sig;
 static int wake[2] = { -1, -1 };
 static int out_state;		/* JSONL_OK, JSONL_EPIPE (reader gone), JSONL_ERR */
 
+/* A stop signal or SIGCHLD: wake the loop waiting on wake[0]. */
 static void
-on_signal(int sig)
+wake_up(int sig)
 {
 	int e = errno;
 
-	if (sig != SIGCHLD)
-		stop_sig = sig;
+	(void)sig;
 	if (write(wake[1], "", 1) == -1) {
 		/* the pipe is full: a wake-up is already pending */
 	}
@@ -345,7 +345,7 @@ emit(cJSON *o)
 			warn("stdout");
 		if (rc != JSONL_OK) {
 			out_state = rc;
-			stop_sig = SIGPIPE;
+			fk_sig_stop = SIGPIPE;
 		}
 	}
 	cJSON_Delete(o);
@@ -477,7 +477,7 @@ pause_ms(long long ms)
 	struct pollfd pfd = { wake[0], POLLIN, 0 };
 	char junk[64];
 
-	while (!stop_sig) {
+	while (!fk_sig_stop) {
 		long long left = end - fk_now_ms();
 		if (left <= 0)
 			return 0;
@@ -485,7 +485,7 @@ pause_ms(long long ms)
 		    read(wake[0], junk, sizeof(junk)) == -1 && errno != EAGAIN)
 			break;
 	}
-	return stop_sig ? -1 : 0;
+	return fk_sig_stop ? -1 : 0;
 }
 
 /*
@@ -562,7 +562,7 @@ prepare(const struct opts *o, struct attempt *a)
 	if (take_modem(o, a, &sp) == -1)
 		return -1;
 	while (rc == PPP_PREP_SEND && pause_ms(p.delay_ms) == 0) {
-		struct at_io io = { ser_fd(sp), ser_fd(sp), p.timeout_ms, &stop_sig, NULL, NULL, NULL };
+		struct at_io io = { ser_fd(sp), ser_fd(sp), p.timeout_ms, &fk_sig_stop, NULL, NULL, NULL };
 		struct at_reply r;
 		int got = at_exchange(&io, p.cmd, &r, why, sizeof(why));
 		const char *step = p.step;
@@ -589,9 +589,9 @@ prepare(const struct opts *o, struct attempt *a)
 			rc = PPP_PREP_FAIL;
 		}
 	}
-	if (rc == PPP_PREP_DONE && !stop_sig)
+	if (rc == PPP_PREP_DONE && !fk_sig_stop)
 		return 0;
-	if (stop_sig)
+	if (fk_sig_stop)
 		a->cause = (struct ppp_cause){ "stopped", FK_SIGNAL, 0 };
 	else {
 		a->cause = p.cause;
@@ -675,7 +675,7 @@ static int
 report_ask(struct attempt *a, const char *cmd, struct at_csq *csq, struct at_reg *reg,
     char *why, size_t len)
 {
-	struct at_io io = { ser_fd(a->at), ser_fd(a->at), REPORT_TIMEOUT_MS, &stop_sig,
+	struct at_io io = { ser_fd(a->at), ser_fd(a->at), REPORT_TIMEOUT_MS, &fk_sig_stop,
 	    NULL, NULL, NULL };
 	struct at_reply r;
 	int got = at_exchange(&io, cmd, &r, why, len), found = 0;
@@ -702,8 +702,8 @@ report(const struct opts *o, struct attempt *a)
 	/* URCs piled up while nobody read the port: they are old news. */
 	ser_flush_input(a->at);
 	csq_ok = report_ask(a, "AT+CSQ", &csq, NULL, why[0], sizeof(why[0])) == 0;
-	reg_ok = !stop_sig && report_ask(a, a->reg_query, NULL, &reg, why[1], sizeof(why[1])) == 0;
-	if (stop_sig)
+	reg_ok = !fk_sig_stop && report_ask(a, a->reg_query, NULL, &reg, why[1], sizeof(why[1])) == 0;
+	if (fk_sig_stop)
 		return;
 	e = event("signal", a->n);
 	cJSON_AddStringToObject(e, "port", o->at_port);
@@ -746,7 +746,7 @@ supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 		struct pollfd pfd[2] = { { wake[0], POLLIN, 0 }, { logfd, POLLIN, 0 } };
 		int timeout = a->log.pending ? QUIET_MS : 1000;
 
-		if (stop_sig && !stop_at) {
+		if (fk_sig_stop && !stop_at) {
 			stop_at = fk_now_ms();
 			a->stopped_up = a->log.up;
 			kill(pid, SIGTERM);
@@ -774,7 +774,7 @@ supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 			eof = 1;
 		if (!exited && waitpid(pid, &wstatus, WNOHANG) == pid)
 			exited = 1;
-		if (o->report_ms && a->at && a->up_at_ms && !exited && !stop_sig &&
+		if (o->report_ms && a->at && a->up_at_ms && !exited && !fk_sig_stop &&
 		    fk_now_ms() >= a->next_report_ms) {
 			report(o, a);
 			a->next_report_ms = fk_now_ms() + o->report_ms;
@@ -889,7 +889,7 @@ dial(struct opts *o, struct attempt *a)
 		    a->log.auth_failed);
 	} else
 		a->cause = ppp_signal_cause();
-	if (stop_sig && (a->pppd_code == 5 || !WIFEXITED(wstatus)))
+	if (fk_sig_stop && (a->pppd_code == 5 || !WIFEXITED(wstatus)))
 		a->cause = (struct ppp_cause){ "stopped", a->stopped_up ? FK_OK : FK_SIGNAL, 0 };
 	cleanup_dir(o->dir);
 	o->dir[0] = '\0';
@@ -927,8 +927,8 @@ finish(const struct attempt *a)
 {
 	char sig[32];
 
-	if (a->cause.status == FK_SIGNAL && stop_sig > 0 && stop_sig != SIGPIPE)
-		warnx("stopped by %s", chat_signame(stop_sig, sig, sizeof(sig)));
+	if (a->cause.status == FK_SIGNAL && fk_sig_stop > 0 && fk_sig_stop != SIGPIPE)
+		warnx("stopped by %s", chat_signame(fk_sig_stop, sig, sizeof(sig)));
 	else if (a->cause.status != FK_OK)
 		warnx("%s: %s", a->where ? a->where : "pppd",
 		    a->log.message[0] ? a->log.message : a->cause.reason);
@@ -954,7 +954,7 @@ run(struct opts *o)
 		down_event(&a);
 		if (out_state != JSONL_OK)
 			return out_state == JSONL_EPIPE ? FK_OK : FK_IO;
-		if (stop_sig || !o->persist)
+		if (fk_sig_stop || !o->persist)
 			return finish(&a);
 		if ((delay = ppp_backoff_next(&b, a.up_s, a.cause.fatal)) < 0) {
 			e = event("give_up", n);
@@ -976,17 +976,6 @@ run(struct opts *o)
 	}
 }
 
-static void
-set_signal(int sig)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1000,10 +989,8 @@ main(int argc, char **argv)
 		return print_plan(&o);
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1)
 		err(FK_SOFTWARE, "pipe");
-	set_signal(SIGTERM);
-	set_signal(SIGINT);
-	set_signal(SIGHUP);
-	set_signal(SIGCHLD);
+	fk_sig_init(wake_up);
+	fk_sig_catch(SIGCHLD, wake_up);
 	status = run(&o);
 	memset(o.password, 0, sizeof(o.password));
 	memset(o.pin, 0, sizeof(o.pin));
