@@ -288,17 +288,11 @@ record(void)
 static int
 emit(struct cli *c, cJSON *o)
 {
-	int rc;
+	int rc = jsonl_emit(c->json, o);
 
-	if (o == NULL) {
-		c->json_errno = ENOMEM;
-		return -1;
-	}
-	rc = jsonl_write(c->json, o);
-	cJSON_Delete(o);
-	if (rc == JSONL_ERR)
+	if (rc == FK_IO)
 		c->json_errno = errno;
-	return rc == JSONL_OK ? 0 : rc == JSONL_EPIPE ? 1 : -1;
+	return rc == 0 ? 0 : rc == JSONL_GONE ? 1 : -1;
 }
 
 static int

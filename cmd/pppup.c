@@ -81,7 +81,7 @@ struct attempt {
 };
 
 static int wake[2] = { -1, -1 };
-static int out_state;		/* JSONL_OK, JSONL_EPIPE (reader gone), JSONL_ERR */
+static int out_state;		/* jsonl_emit()'s last answer: 0, JSONL_GONE, FK_IO */
 
 /* A stop signal or SIGCHLD: wake the loop waiting on wake[0]. */
 static void
@@ -337,18 +337,17 @@ emit(cJSON *o)
 	char ts[32];
 	int rc;
 
-	if (o == NULL)
+	if (o == NULL || out_state != 0) {
+		cJSON_Delete(o);
 		return;
-	if (out_state == JSONL_OK) {
-		cJSON_AddStringToObject(o, "time", jsonl_utc(ts, sizeof(ts), time(NULL)));
-		if ((rc = jsonl_write(stdout, o)) == JSONL_ERR)
-			warn("stdout");
-		if (rc != JSONL_OK) {
-			out_state = rc;
-			fk_sig_stop = SIGPIPE;
-		}
 	}
-	cJSON_Delete(o);
+	cJSON_AddStringToObject(o, "time", jsonl_utc(ts, sizeof(ts), time(NULL)));
+	if ((rc = jsonl_emit(stdout, o)) == FK_IO)
+		warn("stdout");
+	if (rc != 0) {
+		out_state = rc;
+		fk_sig_stop = SIGPIPE;
+	}
 }
 
 static cJSON *
@@ -432,7 +431,7 @@ print_plan(const struct opts *o)
 		cJSON_AddStringToObject(e, "content", text);
 		emit(e);
 	}
-	return out_state == JSONL_ERR ? FK_IO : FK_OK;
+	return out_state == FK_IO ? FK_IO : FK_OK;
 }
 
 /* The step just answered: step and shown are its name and command, p has what it told. */
@@ -952,8 +951,8 @@ run(struct opts *o)
 			a.cause = (struct ppp_cause){ "pppd_not_started", FK_SOFTWARE, 1 };
 		release(&a);
 		down_event(&a);
-		if (out_state != JSONL_OK)
-			return out_state == JSONL_EPIPE ? FK_OK : FK_IO;
+		if (out_state != 0)
+			return out_state == JSONL_GONE ? FK_OK : FK_IO;
 		if (fk_sig_stop || !o->persist)
 			return finish(&a);
 		if ((delay = ppp_backoff_next(&b, a.up_s, a.cause.fatal)) < 0) {
@@ -968,8 +967,8 @@ run(struct opts *o)
 		cJSON_AddNumberToObject(e, "failures", b.fails);
 		emit(e);
 		if (pause_ms(delay * 1000LL) == -1) {
-			if (out_state != JSONL_OK)
-				return out_state == JSONL_EPIPE ? FK_OK : FK_IO;
+			if (out_state != 0)
+				return out_state == JSONL_GONE ? FK_OK : FK_IO;
 			a.cause = (struct ppp_cause){ "stopped", FK_SIGNAL, 0 };
 			return finish(&a);
 		}

@@ -175,19 +175,15 @@ open_socket(struct ctx *c)
 	return fd;
 }
 
+/* GO_ON, FK_OK when the reader has gone, FK_IO on a write error. */
 static int
 emit(cJSON *obj)
 {
-	int rc = jsonl_write(stdout, obj);
+	int rc = jsonl_emit(stdout, obj);
 
-	cJSON_Delete(obj);
-	if (rc == JSONL_EPIPE)
-		return FK_OK;
-	if (rc == JSONL_ERR) {
+	if (rc == FK_IO)
 		warn("stdout");
-		return FK_IO;
-	}
-	return GO_ON;
+	return rc == 0 ? GO_ON : rc == JSONL_GONE ? FK_OK : rc;
 }
 
 static void
