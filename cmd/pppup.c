@@ -59,6 +59,7 @@ struct opts {
 	long long reg_timeout_ms, report_ms;
 	char **extra;
 	int nextra;
+	const char **argv;		/* room for pppd's command line: PPP_ARGV_MAX + nextra + 1 */
 	char password[SECRET_MAX + 2], pin[16];
 	char pppd[PATH_MAX], atchat[PATH_MAX], dir[256];
 };
@@ -174,6 +175,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		usage_error("%s: pppd options go after --", argv[optind]);
 	o->extra = argv + optind;
 	o->nextra = argc - optind;
+	if ((o->argv = calloc(PPP_ARGV_MAX + (size_t)o->nextra + 1, sizeof(*o->argv))) == NULL)
+		err(FK_SOFTWARE, "calloc");
 	o->auth = auth >= 0 ? (enum ppp_auth)auth : o->user ? PPP_AUTH_ANY : PPP_AUTH_NONE;
 	o->max_fails = max_fails >= 0 ? max_fails : 10;
 	if (o->number == NULL)
@@ -387,40 +390,38 @@ build_argv(const struct opts *o, const char *dir, char *connect, size_t clen,
 	return ppp_argv(&c, argv, max);
 }
 
+enum { PLAN_MAX = 12 };	/* AT steps --print shows; ppp_prep has at most 8 */
+
+/* The AT steps' settings from the options, for a run and for --print alike. */
+static struct ppp_prep_cfg
+prep_cfg(const struct opts *o)
+{
+	return (struct ppp_prep_cfg){ o->net, o->apn, o->pin_file ? o->pin : NULL, o->user,
+	    o->password_file ? o->password : NULL, o->reg_timeout_ms };
+}
+
 /* --print: what would be sent and run, secrets elided; nothing is touched. */
 static int
 print_plan(const struct opts *o)
 {
 	char dir[PATH_MAX], connect[2 * PATH_MAX], secrets[PATH_MAX], text[1024];
-	const char *argv[PPP_ARGV_MAX + o->nextra + 1];
-	const char *at[8];
-	char apn[160];
-	int n = 0;
+	struct ppp_prep_cfg cfg = prep_cfg(o);
+	char at[PLAN_MAX][256];
+	const char *atv[PLAN_MAX];
+	int n = ppp_prep_plan(&cfg, at, PLAN_MAX);
 	cJSON *e;
 
 	dir_template(dir, sizeof(dir));
-	at[n++] = "AT";
-	at[n++] = "ATE0";
-	at[n++] = "AT+CPIN?";
-	if (o->pin_file)
-		at[n++] = "AT+CPIN=\"****\"";
-	at[n++] = o->net == PPP_NET_3GPP ? "AT+CGREG?" : "AT+CREG?";
-	at[n++] = "AT+CSQ";
-	if (o->net == PPP_NET_3GPP)
-		snprintf(apn, sizeof(apn), "AT+CGDCONT=1,\"IP\",\"%s\"", o->apn);
-	else if (o->user)
-		snprintf(apn, sizeof(apn), "AT^PPPCFG=\"%s\",\"%s\"", o->user,
-		    o->password_file ? "********" : "");
-	if (o->net == PPP_NET_3GPP || o->user)
-		at[n++] = apn;
+	for (int i = 0; i < n; i++)
+		atv[i] = at[i];
 	e = event("print", 0);
 	cJSON_AddStringToObject(e, "at_port", o->at_port ? o->at_port : o->data_port);
-	cJSON_AddItemToObject(e, "at", strings(at, n));
+	cJSON_AddItemToObject(e, "at", strings(atv, n));
 	emit(e);
-	n = build_argv(o, dir, connect, sizeof(connect), secrets, sizeof(secrets), argv,
-	    sizeof(argv) / sizeof(argv[0]));
+	n = build_argv(o, dir, connect, sizeof(connect), secrets, sizeof(secrets), o->argv,
+	    PPP_ARGV_MAX + (size_t)o->nextra + 1);
 	e = event("print", 0);
-	cJSON_AddItemToObject(e, "pppd", strings(argv, n));
+	cJSON_AddItemToObject(e, "pppd", strings(o->argv, n));
 	emit(e);
 	if (o->user) {
 		ppp_secrets_text(text, sizeof(text), o->user,
@@ -551,8 +552,7 @@ static int
 prepare(const struct opts *o, struct attempt *a)
 {
 	const char *port = o->at_port ? o->at_port : o->data_port;
-	struct ppp_prep_cfg cfg = { o->net, o->apn, o->pin_file ? o->pin : NULL, o->user,
-	    o->password_file ? o->password : NULL, o->reg_timeout_ms };
+	struct ppp_prep_cfg cfg = prep_cfg(o);
 	struct ppp_prep p;
 	struct ser_port *sp;
 	char why[256], shown[sizeof(p.shown)];
@@ -844,7 +844,6 @@ static int
 dial(struct opts *o, struct attempt *a)
 {
 	char connect[2 * PATH_MAX], secrets[PATH_MAX];
-	const char *argv[PPP_ARGV_MAX + o->nextra + 1];
 	int logp[2], wstatus;
 	pid_t pid;
 	cJSON *e;
@@ -854,14 +853,14 @@ dial(struct opts *o, struct attempt *a)
 		o->dir[0] = '\0';
 		return -1;
 	}
-	build_argv(o, o->dir, connect, sizeof(connect), secrets, sizeof(secrets), argv,
-	    sizeof(argv) / sizeof(argv[0]));
+	build_argv(o, o->dir, connect, sizeof(connect), secrets, sizeof(secrets), o->argv,
+	    PPP_ARGV_MAX + (size_t)o->nextra + 1);
 	if ((o->user && write_secrets(o, secrets) == -1) || pipe2(logp, O_CLOEXEC) == -1) {
 		warn("%s", o->dir);
 		cleanup_dir(o->dir);
 		return -1;
 	}
-	if ((pid = spawn(argv, logp[1])) == -1) {
+	if ((pid = spawn(o->argv, logp[1])) == -1) {
 		warn("fork");
 		close(logp[0]);
 		close(logp[1]);
