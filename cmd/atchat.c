@@ -21,6 +21,7 @@
 #include "chat_secret.h"
 #include "fk_cli.h"
 #include "fk_exit.h"
+#include "fk_sig.h"
 #include "jsonl.h"
 #include "num_parse.h"
 #include "ser_port.h"
@@ -55,26 +56,8 @@ struct cli {
 	struct chat_secrets secrets;	/* query mode */
 };
 
-static volatile sig_atomic_t got_signal;
 static struct termios saved_tty;	/* stdin's settings, when it is a terminal */
 static int saved_tty_ok;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-static void
-set_signal(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-}
 
 static void
 restore_stdin(void)
@@ -271,7 +254,7 @@ static void
 hangup(void *ctx, int on)
 {
 	(void)ctx;
-	set_signal(SIGHUP, on ? on_signal : SIG_IGN);
+	fk_sig_catch(SIGHUP, on ? NULL : SIG_IGN);
 }
 
 /* JSON strings must be UTF-8; a script may send any byte. */
@@ -305,17 +288,11 @@ record(void)
 static int
 emit(struct cli *c, cJSON *o)
 {
-	int rc;
+	int rc = jsonl_emit(c->json, o);
 
-	if (o == NULL) {
-		c->json_errno = ENOMEM;
-		return -1;
-	}
-	rc = jsonl_write(c->json, o);
-	cJSON_Delete(o);
-	if (rc == JSONL_ERR)
+	if (rc == FK_IO)
 		c->json_errno = errno;
-	return rc == JSONL_OK ? 0 : rc == JSONL_EPIPE ? 1 : -1;
+	return rc == 0 ? 0 : rc == JSONL_GONE ? 1 : -1;
 }
 
 static int
@@ -372,7 +349,7 @@ run_script(struct cli *c)
 		.echo = c->echo, .verbose = c->verbose, .show_input = c->show_input,
 		.echo_fd = 2, .report = c->report ? c->report : stderr,
 		.event = on_step, .log = log_msg, .hangup = hangup,
-		.stop = &got_signal, .ctx = c,
+		.stop = &fk_sig_stop, .ctx = c,
 	};
 	struct chat_result res;
 	char sig[32];
@@ -390,9 +367,9 @@ run_script(struct cli *c)
 		warnx("%s: %s", c->json_path ? c->json_path : "stdout", strerror(c->json_errno));
 		return CHAT_EIO;
 	}
-	if (got_signal)
+	if (fk_sig_stop)
 		snprintf(res.why, sizeof(res.why), "stopped by %s",
-		    chat_signame(got_signal, sig, sizeof(sig)));
+		    chat_signame(fk_sig_stop, sig, sizeof(sig)));
 	if (res.code != CHAT_OK) {
 		if (c->to_log)
 			syslog(LOG_ERR, "%s", res.why);
@@ -529,7 +506,7 @@ command_text(struct cli *c, const char *raw, char *out, size_t outlen, int *secr
 static int
 query_one(struct cli *c, const char *raw, int *stop)
 {
-	struct at_io io = { c->in_fd, c->out_fd, c->timeout_ms, &got_signal, on_urc, trace, c };
+	struct at_io io = { c->in_fd, c->out_fd, c->timeout_ms, &fk_sig_stop, on_urc, trace, c };
 	struct at_reply r;
 	char cmd[CMD_MAX], shown[CMD_MAX + 16], why[256], m[2 * AT_LINE_MAX];
 	int secret, rc, status;
@@ -552,9 +529,9 @@ query_one(struct cli *c, const char *raw, int *stop)
 		/* A signal, or on_urc() could not write: run_queries() says which. */
 		at_reply_free(&r);
 		*stop = 1;
-		if (!got_signal && !c->json_errno)
+		if (!fk_sig_stop && !c->json_errno)
 			c->gone = 1;
-		return got_signal ? FK_SIGNAL : c->json_errno ? FK_IO : FK_OK;
+		return fk_sig_stop ? FK_SIGNAL : c->json_errno ? FK_IO : FK_OK;
 	}
 	add_text(o, "command", shown);
 	if (secret)
@@ -608,8 +585,8 @@ run_queries(struct cli *c)
 		if (rank(s) > rank(status))
 			status = s;
 	}
-	if (got_signal) {
-		warnx("stopped by %s", chat_signame(got_signal, sig, sizeof(sig)));
+	if (fk_sig_stop) {
+		warnx("stopped by %s", chat_signame(fk_sig_stop, sig, sizeof(sig)));
 		status = FK_SIGNAL;
 	} else if (c->gone)
 		status = FK_OK;
@@ -662,12 +639,9 @@ main(int argc, char **argv)
 	int status;
 
 	parse_args(argc, argv, &c);
-	jsonl_init();
 	if (c.to_log)
 		openlog("atchat", LOG_PID | LOG_NDELAY, LOG_LOCAL2);
-	set_signal(SIGINT, on_signal);
-	set_signal(SIGTERM, on_signal);
-	set_signal(SIGHUP, on_signal);
+	fk_sig_init(NULL);
 	if ((status = c.ncmds ? 0 : load_script(&c)) == 0 &&
 	    (status = c.ncmds ? 0 : open_outputs(&c)) == 0 &&
 	    (status = open_modem(&c)) == 0)

@@ -24,6 +24,7 @@
 #include "chat_io.h"
 #include "fk_cli.h"
 #include "fk_exit.h"
+#include "fk_sig.h"
 #include "jsonl.h"
 #include "num_parse.h"
 #include "ppp_backoff.h"
@@ -58,6 +59,7 @@ struct opts {
 	long long reg_timeout_ms, report_ms;
 	char **extra;
 	int nextra;
+	const char **argv;		/* room for pppd's command line: PPP_ARGV_MAX + nextra + 1 */
 	char password[SECRET_MAX + 2], pin[16];
 	char pppd[PATH_MAX], atchat[PATH_MAX], dir[256];
 };
@@ -79,17 +81,16 @@ struct attempt {
 	long long next_report_ms;
 };
 
-static volatile sig_atomic_t stop_sig;
 static int wake[2] = { -1, -1 };
-static int out_state;		/* JSONL_OK, JSONL_EPIPE (reader gone), JSONL_ERR */
+static int out_state;		/* jsonl_emit()'s last answer: 0, JSONL_GONE, FK_IO */
 
+/* A stop signal or SIGCHLD: wake the loop waiting on wake[0]. */
 static void
-on_signal(int sig)
+wake_up(int sig)
 {
 	int e = errno;
 
-	if (sig != SIGCHLD)
-		stop_sig = sig;
+	(void)sig;
 	if (write(wake[1], "", 1) == -1) {
 		/* the pipe is full: a wake-up is already pending */
 	}
@@ -174,6 +175,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		usage_error("%s: pppd options go after --", argv[optind]);
 	o->extra = argv + optind;
 	o->nextra = argc - optind;
+	if ((o->argv = calloc(PPP_ARGV_MAX + (size_t)o->nextra + 1, sizeof(*o->argv))) == NULL)
+		err(FK_SOFTWARE, "calloc");
 	o->auth = auth >= 0 ? (enum ppp_auth)auth : o->user ? PPP_AUTH_ANY : PPP_AUTH_NONE;
 	o->max_fails = max_fails >= 0 ? max_fails : 10;
 	if (o->number == NULL)
@@ -337,18 +340,17 @@ emit(cJSON *o)
 	char ts[32];
 	int rc;
 
-	if (o == NULL)
+	if (o == NULL || out_state != 0) {
+		cJSON_Delete(o);
 		return;
-	if (out_state == JSONL_OK) {
-		cJSON_AddStringToObject(o, "time", jsonl_utc(ts, sizeof(ts), time(NULL)));
-		if ((rc = jsonl_write(stdout, o)) == JSONL_ERR)
-			warn("stdout");
-		if (rc != JSONL_OK) {
-			out_state = rc;
-			stop_sig = SIGPIPE;
-		}
 	}
-	cJSON_Delete(o);
+	cJSON_AddStringToObject(o, "time", jsonl_utc(ts, sizeof(ts), time(NULL)));
+	if ((rc = jsonl_emit(stdout, o)) == FK_IO)
+		warn("stdout");
+	if (rc != 0) {
+		out_state = rc;
+		fk_sig_stop = SIGPIPE;
+	}
 }
 
 static cJSON *
@@ -388,40 +390,38 @@ build_argv(const struct opts *o, const char *dir, char *connect, size_t clen,
 	return ppp_argv(&c, argv, max);
 }
 
+enum { PLAN_MAX = 12 };	/* AT steps --print shows; ppp_prep has at most 8 */
+
+/* The AT steps' settings from the options, for a run and for --print alike. */
+static struct ppp_prep_cfg
+prep_cfg(const struct opts *o)
+{
+	return (struct ppp_prep_cfg){ o->net, o->apn, o->pin_file ? o->pin : NULL, o->user,
+	    o->password_file ? o->password : NULL, o->reg_timeout_ms };
+}
+
 /* --print: what would be sent and run, secrets elided; nothing is touched. */
 static int
 print_plan(const struct opts *o)
 {
 	char dir[PATH_MAX], connect[2 * PATH_MAX], secrets[PATH_MAX], text[1024];
-	const char *argv[PPP_ARGV_MAX + o->nextra + 1];
-	const char *at[8];
-	char apn[160];
-	int n = 0;
+	struct ppp_prep_cfg cfg = prep_cfg(o);
+	char at[PLAN_MAX][256];
+	const char *atv[PLAN_MAX];
+	int n = ppp_prep_plan(&cfg, at, PLAN_MAX);
 	cJSON *e;
 
 	dir_template(dir, sizeof(dir));
-	at[n++] = "AT";
-	at[n++] = "ATE0";
-	at[n++] = "AT+CPIN?";
-	if (o->pin_file)
-		at[n++] = "AT+CPIN=\"****\"";
-	at[n++] = o->net == PPP_NET_3GPP ? "AT+CGREG?" : "AT+CREG?";
-	at[n++] = "AT+CSQ";
-	if (o->net == PPP_NET_3GPP)
-		snprintf(apn, sizeof(apn), "AT+CGDCONT=1,\"IP\",\"%s\"", o->apn);
-	else if (o->user)
-		snprintf(apn, sizeof(apn), "AT^PPPCFG=\"%s\",\"%s\"", o->user,
-		    o->password_file ? "********" : "");
-	if (o->net == PPP_NET_3GPP || o->user)
-		at[n++] = apn;
+	for (int i = 0; i < n; i++)
+		atv[i] = at[i];
 	e = event("print", 0);
 	cJSON_AddStringToObject(e, "at_port", o->at_port ? o->at_port : o->data_port);
-	cJSON_AddItemToObject(e, "at", strings(at, n));
+	cJSON_AddItemToObject(e, "at", strings(atv, n));
 	emit(e);
-	n = build_argv(o, dir, connect, sizeof(connect), secrets, sizeof(secrets), argv,
-	    sizeof(argv) / sizeof(argv[0]));
+	n = build_argv(o, dir, connect, sizeof(connect), secrets, sizeof(secrets), o->argv,
+	    PPP_ARGV_MAX + (size_t)o->nextra + 1);
 	e = event("print", 0);
-	cJSON_AddItemToObject(e, "pppd", strings(argv, n));
+	cJSON_AddItemToObject(e, "pppd", strings(o->argv, n));
 	emit(e);
 	if (o->user) {
 		ppp_secrets_text(text, sizeof(text), o->user,
@@ -432,7 +432,7 @@ print_plan(const struct opts *o)
 		cJSON_AddStringToObject(e, "content", text);
 		emit(e);
 	}
-	return out_state == JSONL_ERR ? FK_IO : FK_OK;
+	return out_state == FK_IO ? FK_IO : FK_OK;
 }
 
 /* The step just answered: step and shown are its name and command, p has what it told. */
@@ -477,7 +477,7 @@ pause_ms(long long ms)
 	struct pollfd pfd = { wake[0], POLLIN, 0 };
 	char junk[64];
 
-	while (!stop_sig) {
+	while (!fk_sig_stop) {
 		long long left = end - fk_now_ms();
 		if (left <= 0)
 			return 0;
@@ -485,7 +485,7 @@ pause_ms(long long ms)
 		    read(wake[0], junk, sizeof(junk)) == -1 && errno != EAGAIN)
 			break;
 	}
-	return stop_sig ? -1 : 0;
+	return fk_sig_stop ? -1 : 0;
 }
 
 /*
@@ -552,8 +552,7 @@ static int
 prepare(const struct opts *o, struct attempt *a)
 {
 	const char *port = o->at_port ? o->at_port : o->data_port;
-	struct ppp_prep_cfg cfg = { o->net, o->apn, o->pin_file ? o->pin : NULL, o->user,
-	    o->password_file ? o->password : NULL, o->reg_timeout_ms };
+	struct ppp_prep_cfg cfg = prep_cfg(o);
 	struct ppp_prep p;
 	struct ser_port *sp;
 	char why[256], shown[sizeof(p.shown)];
@@ -562,7 +561,7 @@ prepare(const struct opts *o, struct attempt *a)
 	if (take_modem(o, a, &sp) == -1)
 		return -1;
 	while (rc == PPP_PREP_SEND && pause_ms(p.delay_ms) == 0) {
-		struct at_io io = { ser_fd(sp), ser_fd(sp), p.timeout_ms, &stop_sig, NULL, NULL, NULL };
+		struct at_io io = { ser_fd(sp), ser_fd(sp), p.timeout_ms, &fk_sig_stop, NULL, NULL, NULL };
 		struct at_reply r;
 		int got = at_exchange(&io, p.cmd, &r, why, sizeof(why));
 		const char *step = p.step;
@@ -589,9 +588,9 @@ prepare(const struct opts *o, struct attempt *a)
 			rc = PPP_PREP_FAIL;
 		}
 	}
-	if (rc == PPP_PREP_DONE && !stop_sig)
+	if (rc == PPP_PREP_DONE && !fk_sig_stop)
 		return 0;
-	if (stop_sig)
+	if (fk_sig_stop)
 		a->cause = (struct ppp_cause){ "stopped", FK_SIGNAL, 0 };
 	else {
 		a->cause = p.cause;
@@ -675,7 +674,7 @@ static int
 report_ask(struct attempt *a, const char *cmd, struct at_csq *csq, struct at_reg *reg,
     char *why, size_t len)
 {
-	struct at_io io = { ser_fd(a->at), ser_fd(a->at), REPORT_TIMEOUT_MS, &stop_sig,
+	struct at_io io = { ser_fd(a->at), ser_fd(a->at), REPORT_TIMEOUT_MS, &fk_sig_stop,
 	    NULL, NULL, NULL };
 	struct at_reply r;
 	int got = at_exchange(&io, cmd, &r, why, len), found = 0;
@@ -702,8 +701,8 @@ report(const struct opts *o, struct attempt *a)
 	/* URCs piled up while nobody read the port: they are old news. */
 	ser_flush_input(a->at);
 	csq_ok = report_ask(a, "AT+CSQ", &csq, NULL, why[0], sizeof(why[0])) == 0;
-	reg_ok = !stop_sig && report_ask(a, a->reg_query, NULL, &reg, why[1], sizeof(why[1])) == 0;
-	if (stop_sig)
+	reg_ok = !fk_sig_stop && report_ask(a, a->reg_query, NULL, &reg, why[1], sizeof(why[1])) == 0;
+	if (fk_sig_stop)
 		return;
 	e = event("signal", a->n);
 	cJSON_AddStringToObject(e, "port", o->at_port);
@@ -746,7 +745,7 @@ supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 		struct pollfd pfd[2] = { { wake[0], POLLIN, 0 }, { logfd, POLLIN, 0 } };
 		int timeout = a->log.pending ? QUIET_MS : 1000;
 
-		if (stop_sig && !stop_at) {
+		if (fk_sig_stop && !stop_at) {
 			stop_at = fk_now_ms();
 			a->stopped_up = a->log.up;
 			kill(pid, SIGTERM);
@@ -774,7 +773,7 @@ supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 			eof = 1;
 		if (!exited && waitpid(pid, &wstatus, WNOHANG) == pid)
 			exited = 1;
-		if (o->report_ms && a->at && a->up_at_ms && !exited && !stop_sig &&
+		if (o->report_ms && a->at && a->up_at_ms && !exited && !fk_sig_stop &&
 		    fk_now_ms() >= a->next_report_ms) {
 			report(o, a);
 			a->next_report_ms = fk_now_ms() + o->report_ms;
@@ -845,7 +844,6 @@ static int
 dial(struct opts *o, struct attempt *a)
 {
 	char connect[2 * PATH_MAX], secrets[PATH_MAX];
-	const char *argv[PPP_ARGV_MAX + o->nextra + 1];
 	int logp[2], wstatus;
 	pid_t pid;
 	cJSON *e;
@@ -855,14 +853,14 @@ dial(struct opts *o, struct attempt *a)
 		o->dir[0] = '\0';
 		return -1;
 	}
-	build_argv(o, o->dir, connect, sizeof(connect), secrets, sizeof(secrets), argv,
-	    sizeof(argv) / sizeof(argv[0]));
+	build_argv(o, o->dir, connect, sizeof(connect), secrets, sizeof(secrets), o->argv,
+	    PPP_ARGV_MAX + (size_t)o->nextra + 1);
 	if ((o->user && write_secrets(o, secrets) == -1) || pipe2(logp, O_CLOEXEC) == -1) {
 		warn("%s", o->dir);
 		cleanup_dir(o->dir);
 		return -1;
 	}
-	if ((pid = spawn(argv, logp[1])) == -1) {
+	if ((pid = spawn(o->argv, logp[1])) == -1) {
 		warn("fork");
 		close(logp[0]);
 		close(logp[1]);
@@ -889,7 +887,7 @@ dial(struct opts *o, struct attempt *a)
 		    a->log.auth_failed);
 	} else
 		a->cause = ppp_signal_cause();
-	if (stop_sig && (a->pppd_code == 5 || !WIFEXITED(wstatus)))
+	if (fk_sig_stop && (a->pppd_code == 5 || !WIFEXITED(wstatus)))
 		a->cause = (struct ppp_cause){ "stopped", a->stopped_up ? FK_OK : FK_SIGNAL, 0 };
 	cleanup_dir(o->dir);
 	o->dir[0] = '\0';
@@ -927,8 +925,8 @@ finish(const struct attempt *a)
 {
 	char sig[32];
 
-	if (a->cause.status == FK_SIGNAL && stop_sig > 0 && stop_sig != SIGPIPE)
-		warnx("stopped by %s", chat_signame(stop_sig, sig, sizeof(sig)));
+	if (a->cause.status == FK_SIGNAL && fk_sig_stop > 0 && fk_sig_stop != SIGPIPE)
+		warnx("stopped by %s", chat_signame(fk_sig_stop, sig, sizeof(sig)));
 	else if (a->cause.status != FK_OK)
 		warnx("%s: %s", a->where ? a->where : "pppd",
 		    a->log.message[0] ? a->log.message : a->cause.reason);
@@ -952,9 +950,9 @@ run(struct opts *o)
 			a.cause = (struct ppp_cause){ "pppd_not_started", FK_SOFTWARE, 1 };
 		release(&a);
 		down_event(&a);
-		if (out_state != JSONL_OK)
-			return out_state == JSONL_EPIPE ? FK_OK : FK_IO;
-		if (stop_sig || !o->persist)
+		if (out_state != 0)
+			return out_state == JSONL_GONE ? FK_OK : FK_IO;
+		if (fk_sig_stop || !o->persist)
 			return finish(&a);
 		if ((delay = ppp_backoff_next(&b, a.up_s, a.cause.fatal)) < 0) {
 			e = event("give_up", n);
@@ -968,23 +966,12 @@ run(struct opts *o)
 		cJSON_AddNumberToObject(e, "failures", b.fails);
 		emit(e);
 		if (pause_ms(delay * 1000LL) == -1) {
-			if (out_state != JSONL_OK)
-				return out_state == JSONL_EPIPE ? FK_OK : FK_IO;
+			if (out_state != 0)
+				return out_state == JSONL_GONE ? FK_OK : FK_IO;
 			a.cause = (struct ppp_cause){ "stopped", FK_SIGNAL, 0 };
 			return finish(&a);
 		}
 	}
-}
-
-static void
-set_signal(int sig)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
 }
 
 int
@@ -1000,10 +987,8 @@ main(int argc, char **argv)
 		return print_plan(&o);
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1)
 		err(FK_SOFTWARE, "pipe");
-	set_signal(SIGTERM);
-	set_signal(SIGINT);
-	set_signal(SIGHUP);
-	set_signal(SIGCHLD);
+	fk_sig_init(wake_up);
+	fk_sig_catch(SIGCHLD, wake_up);
 	status = run(&o);
 	memset(o.password, 0, sizeof(o.password));
 	memset(o.pin, 0, sizeof(o.pin));

@@ -15,6 +15,7 @@
 
 #include "fk_cli.h"
 #include "fk_exit.h"
+#include "fk_sig.h"
 #include "num_parse.h"
 #include "pty_sim.h"
 #include "ser_port.h"
@@ -72,17 +73,15 @@ struct sim {
 	long long byte_ns;
 };
 
-static volatile sig_atomic_t got_term, got_usr1, got_usr2;
+static volatile sig_atomic_t got_usr1, got_usr2;
 
 static void
-on_signal(int sig)
+on_usr(int sig)
 {
 	if (sig == SIGUSR1)
 		got_usr1++;
-	else if (sig == SIGUSR2)
-		got_usr2 = 1;
 	else
-		got_term = 1;
+		got_usr2 = 1;
 }
 
 enum { O_LINK = 256, O_IMAGE, O_CLOCK, O_FLASH, O_HOURS, O_DAYS, O_MONTHS, O_ECHO,
@@ -477,10 +476,7 @@ run(struct sim *s)
 	uint8_t buf[512];
 	size_t have = 0;
 	long long last_ms = 0;
-	sigset_t open_mask;
-
-	sigemptyset(&open_mask);
-	while (!got_term) {
+	while (!fk_sig_stop) {
 		struct pollfd p = { s->ps.master, POLLIN, 0 };
 		long long now = now_ns(), wake = -1, t;
 		pump(s, &s->echo, now);
@@ -494,7 +490,7 @@ run(struct sim *s)
 		struct timespec to = { 0, 0 };
 		if (wake > now)
 			to = (struct timespec){ (wake - now) / 1000000000LL, (wake - now) % 1000000000LL };
-		int rc = ppoll(&p, 1, wake >= 0 ? &to : NULL, &open_mask);
+		int rc = ppoll(&p, 1, wake >= 0 ? &to : NULL, fk_sig_open());
 		if (rc == -1 && errno != EINTR)
 			err(FK_IO, "poll");
 		on_signals(s);
@@ -532,18 +528,12 @@ int
 main(int argc, char **argv)
 {
 	static struct sim s;
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
-
 	parse_opts(argc, argv, &s.o);
 	setup_meters(&s);
-	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		sigaddset(&block, sigs[i]);
-		sigaction(sigs[i], &sa, NULL);
-	}
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	fk_sig_init(NULL);
+	fk_sig_catch(SIGUSR1, on_usr);
+	fk_sig_catch(SIGUSR2, on_usr);
+	fk_sig_block();
 	if (pty_sim_open(&s.ps, s.o.link) == -1)
 		err(FK_NODEV, "pseudo-terminal%s%s", s.o.link ? " " : "", s.o.link ? s.o.link : "");
 	fcntl(s.ps.master, F_SETFL, fcntl(s.ps.master, F_GETFL) | O_NONBLOCK);

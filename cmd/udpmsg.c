@@ -18,6 +18,7 @@
 #include "fk_cli.h"
 #include "fk_clock.h"
 #include "fk_exit.h"
+#include "fk_sig.h"
 #include "jsonl.h"
 #include "num_parse.h"
 #include "udp_dedup.h"
@@ -97,15 +98,6 @@ struct ctx {
 enum { FEED_MORE, FEED_FULL, FEED_END };
 enum { GO_ON = -1 };	/* status meaning "not finished"; anything else ends the run */
 
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static const char *
 addr_name(const struct sockaddr *sa, socklen_t len, char *out, size_t outlen)
 {
@@ -183,19 +175,15 @@ open_socket(struct ctx *c)
 	return fd;
 }
 
+/* GO_ON, FK_OK when the reader has gone, FK_IO on a write error. */
 static int
 emit(cJSON *obj)
 {
-	int rc = jsonl_write(stdout, obj);
+	int rc = jsonl_emit(stdout, obj);
 
-	cJSON_Delete(obj);
-	if (rc == JSONL_EPIPE)
-		return FK_OK;
-	if (rc == JSONL_ERR) {
+	if (rc == FK_IO)
 		warn("stdout");
-		return FK_IO;
-	}
-	return GO_ON;
+	return rc == 0 ? GO_ON : rc == JSONL_GONE ? FK_OK : rc;
 }
 
 static void
@@ -473,7 +461,7 @@ summary(struct ctx *c)
 
 /* The event loop of every subcommand: input to the peer, datagrams from anyone. */
 static int
-run(struct ctx *c, const sigset_t *unblocked)
+run(struct ctx *c)
 {
 	struct pollfd pfd[2];
 	struct timespec ts, *tsp;
@@ -495,9 +483,9 @@ run(struct ctx *c, const sigset_t *unblocked)
 			ts = (struct timespec){ wait / 1000000, wait % 1000000 * 1000 };
 			tsp = &ts;
 		}
-		if (ppoll(pfd, 2, tsp, unblocked) == -1 && errno != EINTR)
+		if (ppoll(pfd, 2, tsp, fk_sig_open()) == -1 && errno != EINTR)
 			err(FK_SOFTWARE, "poll");
-		if (stop) {
+		if (fk_sig_stop) {
 			if (!udp_sendq_empty(&c->q))
 				warnx("stopped with %d messages not yet confirmed", c->q.used);
 			return c->o->cmd == SEND || !udp_sendq_empty(&c->q) ? FK_SIGNAL : FK_OK;
@@ -535,20 +523,6 @@ ctx_free(struct ctx *c)
 	free(c->in.buf);
 	free(c->seen);
 	udp_sendq_free(&c->q);
-}
-
-/* SIGINT/SIGTERM only get through inside ppoll(), so a stop is never missed. */
-static void
-catch_signals(sigset_t *unblocked)
-{
-	sigset_t block;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, unblocked);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 }
 
 static enum cmd
@@ -600,7 +574,6 @@ main(int argc, char **argv)
 {
 	static struct opts o = { .port = 2380, .retries = 8, .window = 16, .timeout_ms = 250 };
 	struct ctx c = { .o = &o, .next_id = 1 };
-	sigset_t unblocked;
 	int ch, idx, rc;
 
 	if (argc > 1 && argv[1][0] != '-') {
@@ -630,13 +603,14 @@ main(int argc, char **argv)
 		fk_usage(usage_lines, 0);
 	check_opts(&o, argc - optind, argv + optind);
 
-	jsonl_init();
+	fk_sig_init(NULL);
 	ctx_init(&c);
 	if ((c.fd = open_socket(&c)) == -1)
 		rc = FK_NODEV;
 	else {
-		catch_signals(&unblocked);
-		rc = run(&c, &unblocked);
+		/* The stop signals only get through inside ppoll(), so a stop is never missed. */
+		fk_sig_block();
+		rc = run(&c);
 		close(c.fd);
 	}
 	ctx_free(&c);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fk_exit.h"
 #include "jsonl.h"
 
 void
@@ -28,6 +29,20 @@ jsonl_write(FILE *f, const cJSON *obj)
 	if (rc != JSONL_OK)
 		clearerr(f);
 	return rc;
+}
+
+int
+jsonl_emit(FILE *f, cJSON *obj)
+{
+	int rc;
+
+	if (obj == NULL) {
+		errno = ENOMEM;
+		return FK_IO;
+	}
+	rc = jsonl_write(f, obj);
+	cJSON_Delete(obj);
+	return rc == JSONL_OK ? 0 : rc == JSONL_EPIPE ? JSONL_GONE : FK_IO;
 }
 
 char *

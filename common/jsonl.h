@@ -16,6 +16,16 @@ enum { JSONL_OK = 0, JSONL_EPIPE = 1, JSONL_ERR = -1 };
 int jsonl_write(FILE *f, const cJSON *obj);
 void jsonl_init(void);
 
+/* jsonl_emit()'s answer when the reader has gone: not an exit status, end quietly. */
+enum { JSONL_GONE = 256 };
+
+/*
+ * The one way a command writes a record: obj (consumed; NULL means out of
+ * memory) as one line to f, flushed.  Returns 0, JSONL_GONE on EPIPE, or
+ * FK_IO on any other error with errno set (the caller names the file).
+ */
+int jsonl_emit(FILE *f, cJSON *obj);
+
 /* Format t as ISO-8601 UTC with Z ("2026-11-21T10:59:55Z") into buf[21+]. */
 char *jsonl_utc(char *buf, size_t len, time_t t);
 /* Same, with milliseconds, from a timespec. */

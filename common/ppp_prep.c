@@ -218,3 +218,28 @@ ppp_prep_answer(struct ppp_prep *p, int io, const struct at_reply *r, long long 
 	}
 	return fail(p, "internal", FK_SOFTWARE, 1, "bad stage");
 }
+
+int
+ppp_prep_plan(const struct ppp_prep_cfg *cfg, char (*shown)[256], int max)
+{
+	struct ppp_prep p;
+	char line[32];
+	char *lines[1] = { line };
+	struct at_reply r = { .lines = lines, .kind = AT_OK, .err = -1, .answered = 1 };
+	int n = 0, rc = ppp_prep_begin(&p, cfg, 0);
+
+	for (; rc == PPP_PREP_SEND && n < max; n++) {
+		snprintf(shown[n], sizeof(shown[n]), "%s", p.shown);
+		r.n = 0;
+		if (p.stage == S_SIM) {
+			r.n = 1;
+			snprintf(line, sizeof(line), "+CPIN: %s",
+			    cfg->pin && !p.pin_sent ? "SIM PIN" : "READY");
+		} else if (p.stage == S_REG) {
+			r.n = 1;
+			snprintf(line, sizeof(line), "%s: 0,1", p.reg_cmd ? "+CREG" : "+CGREG");
+		}
+		rc = ppp_prep_answer(&p, AT_IO_DONE, &r, 0);
+	}
+	return n;
+}

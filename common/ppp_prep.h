@@ -60,4 +60,12 @@ int ppp_prep_begin(struct ppp_prep *p, const struct ppp_prep_cfg *cfg, long long
  */
 int ppp_prep_answer(struct ppp_prep *p, int io, const struct at_reply *r, long long now_ms);
 
+/*
+ * The commands a run sends when every answer is the hoped-for one (the SIM
+ * asking for its PIN when cfg has one, registered at once), as reported:
+ * secrets masked.  Taken from the sequencer itself, for --print.  Returns
+ * how many were put in shown, at most max.
+ */
+int ppp_prep_plan(const struct ppp_prep_cfg *cfg, char (*shown)[256], int max);
+
 #endif

@@ -215,5 +215,33 @@ main(void)
 	c2.user = "u";
 	c2.password = "a\\b";
 	CHECK_STR(ppp_prep_check(&c2), "password");
+	/* --print's plan: the good path of the sequencer, secrets masked (the modem guide's order). */
+	{
+		struct ppp_prep_cfg g = { PPP_NET_3GPP, "internet", "1234", NULL, NULL, 60000 };
+		struct ppp_prep_cfg cd = { PPP_NET_3GPP2, NULL, NULL, "card", "s3cret", 60000 };
+		char plan[12][256];
+		int n = ppp_prep_plan(&g, plan, 12);
+
+		CHECK_INT(n, 8);
+		CHECK_STR(plan[0], "AT");
+		CHECK_STR(plan[1], "ATE0");
+		CHECK_STR(plan[2], "AT+CPIN?");
+		CHECK_STR(plan[3], "AT+CPIN=\"****\"");
+		CHECK_STR(plan[4], "AT+CPIN?");
+		CHECK_STR(plan[5], "AT+CGREG?");
+		CHECK_STR(plan[6], "AT+CSQ");
+		CHECK_STR(plan[7], "AT+CGDCONT=1,\"IP\",\"internet\"");
+		g.pin = NULL;
+		CHECK_INT(ppp_prep_plan(&g, plan, 12), 6);
+		CHECK_STR(plan[2], "AT+CPIN?");
+		CHECK_STR(plan[3], "AT+CGREG?");
+		CHECK_INT(ppp_prep_plan(&g, plan, 2), 2);
+		CHECK_INT(ppp_prep_plan(&cd, plan, 12), 6);
+		CHECK_STR(plan[3], "AT+CREG?");
+		CHECK_STR(plan[5], "AT^PPPCFG=\"card\",\"********\"");
+		cd.user = NULL;
+		CHECK_INT(ppp_prep_plan(&cd, plan, 12), 5);
+		CHECK_STR(plan[4], "AT+CSQ");
+	}
 	return check_done();
 }
