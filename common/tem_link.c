@@ -42,7 +42,6 @@ struct rx {
 	unsigned long got, echo_bytes, late_bytes;
 	struct tem_scan_stats st;
 	int late, foreign, mine;	/* answers to earlier requests, to no request of ours, to req */
-	int repeat;			/* an answer of req's shape equal to another request's */
 	size_t broken;			/* bytes of the longest answer cut by a gap */
 	long long last_ms;		/* when the last byte came */
 };
@@ -87,8 +86,7 @@ take(struct tem_link *l, struct rx *rx, const uint8_t *req, size_t reqlen, int a
 		int whose = tem_linkq_answer(&l->q, &f, req, reqlen);
 		trace(l, "rx-skip", rx->buf, start);
 		trace(l, whose == 1 && accept ? "rx" : whose == 1 ? "rx-late" :
-		    whose == 0 ? "rx-earlier" : whose == TEM_LINKQ_REPEAT ? "rx-repeat" :
-		    "rx-foreign", rx->buf + start, flen);
+		    whose == 0 ? "rx-earlier" : "rx-foreign", rx->buf + start, flen);
 		if (whose == 1 && accept) {
 			memcpy(out, f.data, f.len);
 			*outlen = f.len;
@@ -97,8 +95,6 @@ take(struct tem_link *l, struct rx *rx, const uint8_t *req, size_t reqlen, int a
 		rx->mine += whose == 1;
 		rx->late += whose == 0;
 		rx->foreign += whose == -1;
-		rx->repeat += whose == TEM_LINKQ_REPEAT && f.cgrp == req[3] && f.cmd == req[4] &&
-		    f.len == tem_ans_len(req, reqlen);
 		rx->late_bytes += flen;
 		memmove(rx->buf, rx->buf + used, rx->have - used);
 		rx->have -= used;
@@ -204,17 +200,6 @@ attempt(struct tem_link *l, const uint8_t *req, size_t reqlen, uint8_t *out,
 		rx.have += (size_t)r;
 		if (take(l, &rx, req, reqlen, 1, out, outlen))
 			return TEM_OK;
-		/*
-		 * Our answer's shape with the bytes of another request's answer: a
-		 * gateway's repeat, or the same content by chance.  Waiting cannot
-		 * tell which; a read of another length can (read_mem).
-		 */
-		if (rx.repeat) {
-			l->repeat = 1;
-			snprintf(l->why, sizeof(l->why),
-			    "answer equal to another request's (a repeated answer?)");
-			return TEM_EPROTO;
-		}
 		/* The turnaround starts when our echo is done, not when it starts. */
 		if ((rx.echo_bytes > echo0 || echo_pending(&rx, req, reqlen)) &&
 		    rx.last_ms + l->timeout_ms > deadline)
@@ -255,7 +240,6 @@ tem_xfer(struct tem_link *l, const uint8_t *req, size_t reqlen, uint8_t *out,
 
 	l->tried = 0;
 	l->late_ms = 0;
-	l->repeat = 0;
 	if (!tem_linkq_may_send(&l->q, req, reqlen)) {
 		snprintf(l->why, sizeof(l->why),
 		    "request cannot be told apart from an unanswered one");
@@ -265,10 +249,6 @@ tem_xfer(struct tem_link *l, const uint8_t *req, size_t reqlen, uint8_t *out,
 		if ((s = attempt(l, req, reqlen, out, outlen, &sent_end)) == TEM_OK ||
 		    s == TEM_EIO)
 			return s;
-		if (l->repeat) {	/* the same request again cannot settle it */
-			l->tried = i + 1;
-			return s;
-		}
 		/* Before the next request; after the last one the queue keeps us safe. */
 		if (i + 1 < tries && drain(l, req, reqlen, sent_end) == TEM_EIO)
 			return TEM_EIO;
@@ -302,27 +282,18 @@ read_mem(struct tem_link *l, uint8_t addr, uint8_t cmd, uint32_t start,
 	uint8_t req[TEM_MAXFRAME];
 	enum tem_status s;
 	size_t got, rl;
-	int fresh = 0;
 
 	while (n > 0) {
 		unsigned chunk = tem_linkq_read(&l->q, addr, cmd, start,
-		    n > TEM_MAXDATA ? TEM_MAXDATA : (unsigned)n, fresh, req, &rl);
+		    n > TEM_MAXDATA ? TEM_MAXDATA : (unsigned)n, req, &rl);
 		if (chunk == 0) {
 			l->tried = 0;
-			snprintf(l->why, sizeof(l->why), fresh ?
-			    "answers cannot be told from repeats: every read length is in use" :
+			snprintf(l->why, sizeof(l->why),
 			    "too many unanswered requests: every read length is in use");
 			return TEM_EPROTO;
 		}
-		s = tem_xfer(l, req, rl, out, &got);
-		/* Asked again with a length no answer seen so far has, it cannot meet a repeat. */
-		if (s == TEM_EPROTO && l->repeat && !fresh) {
-			fresh = 1;
-			continue;
-		}
-		if (s != TEM_OK)
+		if ((s = tem_xfer(l, req, rl, out, &got)) != TEM_OK)
 			return s;
-		fresh = 0;
 		start += chunk;
 		out += chunk;
 		n -= chunk;

@@ -25,7 +25,6 @@ struct tem_link {
 	int tried;
 	struct tem_linkq q;	/* requests whose answers may still come */
 	long long late_ms;	/* an answer to the failed request came this late, or 0 */
-	int repeat;		/* the last exchange met a repeat of another request's answer */
 };
 
 enum tem_status {
@@ -54,9 +53,7 @@ enum tem_status tem_identify(struct tem_link *l, uint8_t addr, uint8_t *out, siz
 
 /*
  * Read n bytes of timer RAM / flash from start, in requests of up to 64
- * bytes (shorter while a read of that length is unsettled).  A piece whose
- * answer equals another request's (a repeated answer) is asked again once
- * with a length no answer has had.
+ * bytes (shorter while a read of that length is unsettled).
  */
 enum tem_status tem_read_ram(struct tem_link *l, uint8_t addr, uint16_t start,
     size_t n, uint8_t *out);

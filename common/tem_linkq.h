@@ -12,12 +12,12 @@
  * the same answer shape asks for something else; so every answer of a shape
  * is, whatever its delay, the answer to the one content pending for it.
  *
- * Some gateways send an answer twice.  An extra copy is byte for byte an
- * answer already seen, so the queue also remembers the last answers it saw
- * (shape, data, and the request they settled): an answer whose shape and
- * data equal one seen for a different request is a repeat, or the same
- * content by chance; either way it is not taken, and the read is asked
- * again with a length no remembered answer has (tem_linkq_read(..., fresh)).
+ * Some gateways send an answer twice, so a request's own answer does not
+ * settle it: only an answer to a later request of its meter does (in order,
+ * every copy of the earlier answer has come by then).  The same request
+ * again is one entry only when sent right after its last copy.  Consecutive
+ * reads of one length therefore alternate lengths (64, 63, 64...); answers'
+ * contents are never compared, since real meters' memory repeats itself.
  */
 #ifndef TEM_LINKQ_H
 #define TEM_LINKQ_H
@@ -28,37 +28,28 @@
 #include "tem_frame.h"
 
 #define TEM_LINKQ_MAX	128
-#define TEM_LINKQ_SEEN	1024	/* answers remembered; a repeat later than this is not known */
-#define TEM_LINKQ_REPEAT 2	/* tem_linkq_answer(): the copy of another request's answer */
 
 struct tem_linkq {
 	struct {
 		uint8_t req[TEM_MAXFRAME];
 		uint8_t len;
-		unsigned copies;	/* sent back to back, identical */
 	} e[TEM_LINKQ_MAX];
 	unsigned n;
-	struct {
-		uint8_t addr, cgrp, cmd, len;
-		uint64_t req, data;	/* hashes of the request settled and of the answer's data */
-	} seen[TEM_LINKQ_SEEN];
-	unsigned nseen, seen_next;
 };
 
 void tem_linkq_init(struct tem_linkq *q);
 
-/* 1 when req may be sent: no unsettled request has its answer shape, or only req itself, last sent. */
+/* 1 when req may be sent: no unsettled request has its answer shape, or only req itself, sent last. */
 int tem_linkq_may_send(const struct tem_linkq *q, const uint8_t *req, size_t len);
 
 /*
  * The read request (cmd TEM_CMD_RAM or TEM_CMD_FLASH) for up to n (1..64)
  * bytes from start that may be sent now: the longest such count, shorter than
- * n only while a different read of that length is unsettled, and with fresh
- * also shorter than every remembered answer of that meter and command.
- * Returns the count (req and *reqlen set), 0 when no length is free.
+ * n only while a different read of that length is unsettled.  Returns the
+ * count (req and *reqlen set), 0 when no length is free.
  */
 unsigned tem_linkq_read(const struct tem_linkq *q, uint8_t addr, uint8_t cmd,
-    uint32_t start, unsigned n, int fresh, uint8_t *req, size_t *reqlen);
+    uint32_t start, unsigned n, uint8_t *req, size_t *reqlen);
 
 /* req went out (call only when tem_linkq_may_send() said 1); -1 when the queue is full. */
 int tem_linkq_sent(struct tem_linkq *q, const uint8_t *req, size_t len);
@@ -67,9 +58,8 @@ int tem_linkq_sent(struct tem_linkq *q, const uint8_t *req, size_t len);
  * Answer frame f arrived.  1 when it answers req (the request now waiting):
  * accept it.  0 when it answers another unsettled request (late), -1 when no
  * unsettled request has its shape (another program's, or noise that passed
- * the checksum).  The requests it settles leave the queue.  TEM_LINKQ_REPEAT,
- * settling nothing, when its shape and data equal an answer seen for a
- * different request: a repeated answer, or equal content by chance.
+ * the checksum).  The requests of its meter sent before the one it answers
+ * are settled and leave the queue; the one it answers stays.
  */
 int tem_linkq_answer(struct tem_linkq *q, const struct tem_frame *f,
     const uint8_t *req, size_t len);
