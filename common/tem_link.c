@@ -279,7 +279,7 @@ static enum tem_status
 read_mem(struct tem_link *l, uint8_t addr, uint8_t cmd, uint32_t start,
     size_t n, uint8_t *out)
 {
-	uint8_t req[TEM_MAXFRAME];
+	uint8_t req[TEM_MAXFRAME], buf[TEM_MAXDATA];
 	enum tem_status s;
 	size_t got, rl;
 
@@ -292,8 +292,10 @@ read_mem(struct tem_link *l, uint8_t addr, uint8_t cmd, uint32_t start,
 			    "too many unanswered requests: every read length is in use");
 			return TEM_EPROTO;
 		}
-		if ((s = tem_xfer(l, req, rl, out, &got)) != TEM_OK)
+		/* The answer may be longer than the piece wanted (tem_linkq_read). */
+		if ((s = tem_xfer(l, req, rl, buf, &got)) != TEM_OK)
 			return s;
+		memcpy(out, buf, chunk);
 		start += chunk;
 		out += chunk;
 		n -= chunk;

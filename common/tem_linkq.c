@@ -48,13 +48,30 @@ tem_linkq_may_send(const struct tem_linkq *q, const uint8_t *req, size_t len)
 	return 1;
 }
 
+static size_t
+read_req(uint8_t *req, uint8_t addr, uint8_t cmd, uint32_t start, unsigned len)
+{
+	return cmd == TEM_CMD_RAM ? tem_req_ram(req, addr, (uint16_t)start, (uint8_t)len) :
+	    tem_req_flash(req, addr, start, (uint8_t)len);
+}
+
 unsigned
 tem_linkq_read(const struct tem_linkq *q, uint8_t addr, uint8_t cmd, uint32_t start,
     unsigned n, uint8_t *req, size_t *reqlen)
 {
-	for (unsigned c = n > TEM_MAXDATA ? TEM_MAXDATA : n; c > 0; c--) {
-		*reqlen = cmd == TEM_CMD_RAM ? tem_req_ram(req, addr, (uint16_t)start, (uint8_t)c) :
-		    tem_req_flash(req, addr, start, (uint8_t)c);
+	unsigned c = n > TEM_MAXDATA ? TEM_MAXDATA : n, len;
+
+	*reqlen = read_req(req, addr, cmd, start, c);
+	if (c == 0 || tem_linkq_may_send(q, req, *reqlen))
+		return c;
+	/* A few bytes more cost less than a second request; memory ends on 64-byte bounds. */
+	for (len = c + 1; len <= TEM_MAXDATA && start % TEM_MAXDATA + len <= TEM_MAXDATA; len++) {
+		*reqlen = read_req(req, addr, cmd, start, len);
+		if (tem_linkq_may_send(q, req, *reqlen))
+			return c;
+	}
+	while (--c > 0) {
+		*reqlen = read_req(req, addr, cmd, start, c);
 		if (tem_linkq_may_send(q, req, *reqlen))
 			return c;
 	}

@@ -44,9 +44,11 @@ int tem_linkq_may_send(const struct tem_linkq *q, const uint8_t *req, size_t len
 
 /*
  * The read request (cmd TEM_CMD_RAM or TEM_CMD_FLASH) for up to n (1..64)
- * bytes from start that may be sent now: the longest such count, shorter than
- * n only while a different read of that length is unsettled.  Returns the
- * count (req and *reqlen set), 0 when no length is free.
+ * bytes from start that may be sent now.  While a different read of n bytes
+ * is unsettled, the request asks for a few bytes more (within start's
+ * 64-byte block) or, failing that, fewer.  Returns how many of the answer's
+ * bytes are wanted (req and *reqlen set; the answer may carry more), 0 when
+ * no length is free.
  */
 unsigned tem_linkq_read(const struct tem_linkq *q, uint8_t addr, uint8_t cmd,
     uint32_t start, unsigned n, uint8_t *req, size_t *reqlen);
