@@ -295,7 +295,8 @@ take_json(struct pub *p, const char *s, size_t len)
 	char err[200], *ts = NULL;
 	cJSON *rec, *trec = NULL;
 	long tl;
-	int rc = 0, values = p->o->split || p->payload;
+	/* Payload values and discovery's numeric fields come from the line itself. */
+	int rc = 0, values = p->o->split || p->payload || p->disc;
 
 	/*
 	 * Topic fields come from a copy where numbers keep their text (see

@@ -230,23 +230,25 @@ time.sleep(60)' "$FK_TTY"
 	[ "$stderr" = "temread: stdout: No space left on device" ]
 }
 
-@test "--trace shows every frame with a timestamp; 12 exchanges per meter" {
+@test "--trace shows every frame with a timestamp; 13 exchanges per meter" {
 	fk_start_temsim --echo -v --stats "$FK_TMP/stats"
 	run --separate-stderr temread -d "$FK_TTY" --trace
 	[ "$status" -eq 0 ]
 	[ "$(values)" = "$(meter 1)" ]
 	bad=$(printf '%s\n' "$stderr" | grep -cvE '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (tx|rx|rx-skip) [0-9A-F]{2}( [0-9A-F]{2})*$' || true)
 	[ "$bad" -eq 0 ]
-	[ "$(printf '%s\n' "$stderr" | grep -c ' tx ')" -eq 12 ]
-	[ "$(printf '%s\n' "$stderr" | grep -c ' rx ')" -eq 12 ]
+	# 12 planned reads; the second of two 64-byte reads in a row asks 63 (a repeated answer
+	# to the first could not be told from its own) and the last byte takes one more
+	[ "$(printf '%s\n' "$stderr" | grep -c ' tx ')" -eq 13 ]
+	[ "$(printf '%s\n' "$stderr" | grep -c ' rx ')" -eq 13 ]
 	# the adapter's echo of each request is recognised and passed over
-	[ "$(printf '%s\n' "$stderr" | grep -c ' rx-skip 55 01 FE ')" -eq 12 ]
+	[ "$(printf '%s\n' "$stderr" | grep -c ' rx-skip 55 01 FE ')" -eq 13 ]
 	printf '%s\n' "$stderr" | grep -q ' tx 55 01 FE 00 00 00 AB$'
 	printf '%s\n' "$stderr" | grep -q ' rx AA 01 FE 00 00 07 D2 C5 CC D1 31 30 36 84$'
 	kill "$FK_SIM_PID"
 	fk_wait_gone "$FK_SIM_PID" 5
 	read -r _ n _ < "$FK_TMP/stats"
-	[ "$n" -eq 12 ]
+	[ "$n" -eq 13 ]
 }
 
 @test "a comma code that looks like a diameter is reported, energy unscaled" {
