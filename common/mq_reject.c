@@ -1,7 +1,6 @@
 /* The rejected file's line: JSON built by hand, as topic and payload carry lengths, not NULs. */
 #include "fk_utf8.h"
 #include "mq_reject.h"
-#include "mq_topic.h"
 
 #include <inttypes.h>
 #include <stdio.h>
