@@ -75,6 +75,7 @@ at_port        --at-port        path
 current        --no-current     flag
 archive        --no-archive     flag
 progress       --progress       flag
+discovery      --discovery      flag
 '
 
 # esp-messenger's own; the board address is its argument, or esp_board in the file.

@@ -381,3 +381,18 @@ most_copies() { id_counts | awk 'NR == 1 { print $1 } END { if (NR == 0) print 0
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"archive 1 (temarchive 0, mqpub 0); exit 0" ]]
 }
+
+@test "--discovery: the current readings' meters are announced to Home Assistant, once" {
+	fk_start_temsim -a 1 -a 2 --hours 1 --days 0 --months 0
+	broker
+	run --separate-stderr m2b --discovery --no-archive
+	[ "$status" -eq 0 ]
+	[ -s "$FK_TMP/state/discovery.state" ]
+	# retained: a subscriber that comes after the run still gets them
+	fk_bg mosquitto_sub -h 127.0.0.1 -p "$FK_BROKER_PORT" -t 'homeassistant/#' -v -W 5 \
+		> "$FK_TMP/configs"
+	fk_wait_for 10 grep -q '"state_topic":"heat/1000001/current"' "$FK_TMP/configs"
+	fk_wait_for 10 grep -q '^homeassistant/sensor/.*"device_class":"energy"' "$FK_TMP/configs"
+	# no archive topic is announced
+	[ "$(grep -c 'heat/1000001/hour' "$FK_TMP/configs")" -eq 0 ]
+}
