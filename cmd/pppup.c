@@ -977,7 +977,7 @@ run(struct opts *o)
 int
 main(int argc, char **argv)
 {
-	struct opts o;
+	static struct opts o;	/* static: its pppd argv (heap) stays reachable to the end */
 	int status;
 
 	parse_args(argc, argv, &o);
