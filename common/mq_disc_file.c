@@ -1,11 +1,11 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fk_file.h"
 #include "mq_disc_file.h"
 
 #define STATE_MAX (16 << 20)	/* far beyond any set of meters; a larger file is not ours */
@@ -55,48 +55,15 @@ mq_disc_read(struct mq_disc *d, const char *file, char *err, size_t errlen)
 int
 mq_disc_write(const struct mq_disc *d, const char *file, char *err, size_t errlen)
 {
-	char *text = mq_disc_save(d), *tmp = NULL, *dir = NULL;
-	size_t len, off = 0;
-	int fd = -1, dfd, rc = -1;
+	char *text = mq_disc_save(d);
+	int rc;
 
-	if (text == NULL || asprintf(&tmp, "%s.tmp", file) == -1 || (dir = strdup(file)) == NULL) {
+	if (text == NULL) {
 		snprintf(err, errlen, "out of memory");
-		tmp = NULL;
-		goto out;
+		return -1;
 	}
-	len = strlen(text);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1)
-		goto fail;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			goto fail;
-		off += (size_t)w;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, file) == -1)
-		goto fail;
-	/* The rename itself has to reach the disk too. */
-	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(dfd);
-		close(dfd);
-	}
-	rc = 0;
-	goto out;
-fail:
-	snprintf(err, errlen, "%s", strerror(errno));
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-out:
+	if ((rc = fk_file_replace(file, text, strlen(text))) == -1)
+		snprintf(err, errlen, "%s", strerror(errno));
 	free(text);
-	free(tmp);
-	free(dir);
 	return rc;
 }

@@ -1,12 +1,10 @@
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fk_file.h"
 #include "num_parse.h"
 #include "tem_plan.h"
 #include "tem_rec.h"
@@ -482,75 +480,20 @@ tem_state_load(struct tem_state *st, const char *path, char *why, size_t whylen)
 	return rc;
 }
 
-/* The directory holding path, so the rename itself reaches the disk. */
-static int
-sync_dir(const char *path)
-{
-	char *copy = strdup(path);
-	int fd, rc = -1;
-
-	if (copy == NULL)
-		return -1;
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		rc = fsync(fd) == -1 && errno != EINVAL ? -1 : 0;
-		close(fd);
-	}
-	free(copy);
-	return rc;
-}
-
 int
 tem_state_save(const struct tem_state *st, const char *path)
 {
-	size_t len, plen = strlen(path);
-	char *text = tem_state_format(st, &len), *tmp = malloc(plen + 8);
-	mode_t mask;
-	int fd = -1, e;
+	size_t len;
+	char *text = tem_state_format(st, &len);
+	int rc, e;
 
-	if (text == NULL || tmp == NULL)
-		goto nomem;
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
-		goto fail_notmp;
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) == -1)
-		goto fail;
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)w;
+	if (text == NULL) {
+		errno = ENOMEM;
+		return -1;
 	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	free(text);
-	free(tmp);
-	return sync_dir(path);
-fail:
-	e = errno;
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	errno = e;
-fail_notmp:
+	rc = fk_file_replace(path, text, len);
 	e = errno;
 	free(text);
-	free(tmp);
 	errno = e;
-	return -1;
-nomem:
-	free(text);
-	free(tmp);
-	errno = ENOMEM;
-	return -1;
+	return rc;
 }
