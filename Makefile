@@ -38,7 +38,7 @@ TOOLS     = $(notdir $(basename $(wildcard tests/tools/*.c)))
 UNITS     = $(notdir $(basename $(wildcard tests/unit/test_*.c)))
 SCRIPTS   = $(filter-out %.md %.txt %.sh %.conf %.service %.timer %.cron debian-packages,$(notdir $(wildcard scripts/*)))
 UNIT_FILES = $(notdir $(wildcard scripts/*.service scripts/*.timer))
-COMMON_SRC = $(wildcard common/*.c)
+COMMON_SRC = $(wildcard common/*/*.c)
 COMMON_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
 
 BINS      = $(CMDS:%=$(BUILD)/bin/%)
@@ -96,9 +96,11 @@ lint:
 	mandoc -Tlint -W warning man/*.1 man/*.5
 	@if ls scripts/* >/dev/null 2>&1; then \
 	  shellcheck -x $$(grep -l '^#!.*sh' scripts/* tests/run tests/total tests/bench/*.sh 2>/dev/null); fi
-	shellcheck tests/lint-bats tests/ports
+	shellcheck tests/lint-bats tests/lint-includes tests/ports
 	tests/lint-bats --self-test
 	tests/lint-bats tests/*.bats
+	tests/lint-includes --self-test
+	tests/lint-includes
 
 # libfk and the unit tests built with musl, and for 32-bit ARM run under qemu-arm (tests/ports).
 ports: all

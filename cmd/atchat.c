@@ -12,19 +12,20 @@
 
 #include <cjson/cJSON.h>
 
-#include "at_cmd.h"
-#include "at_io.h"
-#include "at_parse.h"
-#include "chat_io.h"
-#include "chat_lex.h"
-#include "chat_run.h"
-#include "chat_secret.h"
-#include "fk_cli.h"
-#include "fk_exit.h"
-#include "fk_sig.h"
-#include "jsonl.h"
-#include "num_parse.h"
-#include "ser_port.h"
+#include "chat/at_cmd.h"
+#include "chat/at_io.h"
+#include "chat/at_parse.h"
+#include "fk/fk_io.h"
+#include "chat/chat_lex.h"
+#include "chat/chat_run.h"
+#include "chat/chat_secret.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/jsonl.h"
+#include "fk/num_parse.h"
+#include "fk/ser_port.h"
 
 #define QUERY_TIMEOUT_MS 10000
 #define CMD_MAX 1024
@@ -280,7 +281,7 @@ record(void)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (o)
-		cJSON_AddStringToObject(o, "time", jsonl_utc_ms(ts, sizeof(ts), &now));
+		cJSON_AddStringToObject(o, "time", fk_clock_utc_ms(ts, sizeof(ts), &now));
 	return o;
 }
 
@@ -369,7 +370,7 @@ run_script(struct cli *c)
 	}
 	if (fk_sig_stop)
 		snprintf(res.why, sizeof(res.why), "stopped by %s",
-		    chat_signame(fk_sig_stop, sig, sizeof(sig)));
+		    fk_sig_name(fk_sig_stop, sig, sizeof(sig)));
 	if (res.code != CHAT_OK) {
 		if (c->to_log)
 			syslog(LOG_ERR, "%s", res.why);
@@ -586,7 +587,7 @@ run_queries(struct cli *c)
 			status = s;
 	}
 	if (fk_sig_stop) {
-		warnx("stopped by %s", chat_signame(fk_sig_stop, sig, sizeof(sig)));
+		warnx("stopped by %s", fk_sig_name(fk_sig_stop, sig, sizeof(sig)));
 		status = FK_SIGNAL;
 	} else if (c->gone)
 		status = FK_OK;

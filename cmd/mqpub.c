@@ -23,20 +23,20 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include "fk_cli.h"
-#include "fk_clock.h"
-#include "fk_exit.h"
-#include "mq_disc.h"
-#include "mq_disc_file.h"
-#include "mq_json.h"
-#include "mq_payload.h"
-#include "mq_rec.h"
-#include "mq_reject.h"
-#include "mq_ring.h"
-#include "mq_spool.h"
-#include "mq_topic.h"
-#include "mq_url.h"
-#include "num_parse.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_exit.h"
+#include "mq/mq_disc.h"
+#include "mq/mq_disc_file.h"
+#include "mq/mq_json.h"
+#include "mq/mq_payload.h"
+#include "mq/mq_rec.h"
+#include "mq/mq_reject.h"
+#include "mq/mq_ring.h"
+#include "mq/mq_spool.h"
+#include "mq/mq_topic.h"
+#include "mq/mq_url.h"
+#include "fk/num_parse.h"
 
 #define LINE_LIMIT (256 << 10)		/* longest input line taken */
 #define READ_CHUNK (64 << 10)
@@ -1673,7 +1673,7 @@ open_all(struct pub *p, const struct opts *o)
 		errx(FK_USAGE, "-t: %s: --raw lines have no fields", o->tmpl);
 	if (o->will_topic && mq_topic_check(o->will_topic, strlen(o->will_topic), &why))
 		errx(FK_USAGE, "--will-topic: %s: %s", o->will_topic, why);
-	if (o->payload && (p->payload = mq_path_new(o->payload, strlen(o->payload),
+	if (o->payload && (p->payload = mq_json_path_new(o->payload, strlen(o->payload),
 	    msg, sizeof(msg))) == NULL)
 		errx(FK_USAGE, "--payload: %s", msg);
 	if ((why = unreadable_file(o)) != NULL)
@@ -1725,7 +1725,7 @@ close_all(struct pub *p)
 	mq_spool_close(p->spool);
 	mq_ring_free(&p->ring);
 	mq_topic_free(p->topic);
-	mq_path_free(p->payload);
+	mq_json_path_free(p->payload);
 	mq_url_free(&p->url);
 	if (p->password) {
 		explicit_bzero(p->password, strlen(p->password));

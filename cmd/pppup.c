@@ -18,22 +18,23 @@
 
 #include <cjson/cJSON.h>
 
-#include "at_io.h"
-#include "at_parse.h"
-#include "at_result.h"
-#include "chat_io.h"
-#include "fk_cli.h"
-#include "fk_exit.h"
-#include "fk_sig.h"
-#include "jsonl.h"
-#include "num_parse.h"
-#include "ppp_backoff.h"
-#include "ppp_dial.h"
-#include "ppp_exit.h"
-#include "ppp_log.h"
-#include "ppp_opts.h"
-#include "ppp_prep.h"
-#include "ser_port.h"
+#include "chat/at_io.h"
+#include "chat/at_parse.h"
+#include "chat/at_result.h"
+#include "fk/fk_io.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/jsonl.h"
+#include "fk/num_parse.h"
+#include "ppp/ppp_backoff.h"
+#include "ppp/ppp_dial.h"
+#include "ppp/ppp_exit.h"
+#include "ppp/ppp_log.h"
+#include "ppp/ppp_opts.h"
+#include "ppp/ppp_prep.h"
+#include "fk/ser_port.h"
 
 #define DIAL_TIMEOUT_S 60	/* for CONNECT after ATD; networks can take half a minute */
 #define QUIET_MS 300		/* pppd silent this long after the address lines: block done */
@@ -344,7 +345,7 @@ emit(cJSON *o)
 		cJSON_Delete(o);
 		return;
 	}
-	cJSON_AddStringToObject(o, "time", jsonl_utc(ts, sizeof(ts), time(NULL)));
+	cJSON_AddStringToObject(o, "time", fk_clock_utc(ts, sizeof(ts), time(NULL)));
 	if ((rc = jsonl_emit(stdout, o)) == FK_IO)
 		warn("stdout");
 	if (rc != 0) {
@@ -926,7 +927,7 @@ finish(const struct attempt *a)
 	char sig[32];
 
 	if (a->cause.status == FK_SIGNAL && fk_sig_stop > 0 && fk_sig_stop != SIGPIPE)
-		warnx("stopped by %s", chat_signame(fk_sig_stop, sig, sizeof(sig)));
+		warnx("stopped by %s", fk_sig_name(fk_sig_stop, sig, sizeof(sig)));
 	else if (a->cause.status != FK_OK)
 		warnx("%s: %s", a->where ? a->where : "pppd",
 		    a->log.message[0] ? a->log.message : a->cause.reason);

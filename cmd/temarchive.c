@@ -13,20 +13,20 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "fk_cli.h"
-#include "fk_exit.h"
-#include "jsonl.h"
-#include "num_parse.h"
-#include "ser_line.h"
-#include "ser_port.h"
-#include "tem_cont.h"
-#include "tem_dump.h"
-#include "tem_link.h"
-#include "tem_opt.h"
-#include "tem_tz.h"
-#include "tem_plan.h"
-#include "tem_rec.h"
-#include "tem_state.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_exit.h"
+#include "fk/jsonl.h"
+#include "fk/num_parse.h"
+#include "fk/ser_line.h"
+#include "fk/ser_port.h"
+#include "tem/tem_cont.h"
+#include "tem/tem_dump.h"
+#include "tem/tem_link.h"
+#include "tem/tem_opt.h"
+#include "tem/tem_tz.h"
+#include "tem/tem_plan.h"
+#include "tem/tem_rec.h"
+#include "tem/tem_state.h"
 
 #define SAVE_EVERY_MS	2000	/* state is also saved at the end and on every stop */
 #define FULL_WAY	(-1)	/* not an exit status: leave the fast way for the full one */

@@ -7,17 +7,18 @@
 #include <string.h>
 #include <time.h>
 
-#include "fk_cli.h"
-#include "fk_exit.h"
-#include "jsonl.h"
-#include "num_parse.h"
-#include "ser_line.h"
-#include "ser_port.h"
-#include "tem_json.h"
-#include "tem_link.h"
-#include "tem_map.h"
-#include "tem_opt.h"
-#include "tem_tz.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_exit.h"
+#include "fk/jsonl.h"
+#include "fk/num_parse.h"
+#include "fk/ser_line.h"
+#include "fk/ser_port.h"
+#include "tem/tem_json.h"
+#include "tem/tem_link.h"
+#include "tem/tem_map.h"
+#include "tem/tem_opt.h"
+#include "tem/tem_tz.h"
 
 #define MAX_READS 32
 
@@ -122,7 +123,7 @@ reading_json(const char *dev, uint8_t addr, const char *model, const uint8_t *ra
 	unsigned n;
 
 	tem_map_decode(ram, &r);
-	cJSON_AddStringToObject(o, "read_at", jsonl_utc(iso, sizeof(iso), time(NULL)));
+	cJSON_AddStringToObject(o, "read_at", fk_clock_utc(iso, sizeof(iso), time(NULL)));
 	cJSON_AddNumberToObject(o, "address", addr);
 	if (tem_addr_name(addr))
 		cJSON_AddStringToObject(o, "name", tem_addr_name(addr));
@@ -177,7 +178,7 @@ read_meter(struct tem_link *l, const char *dev, uint8_t addr, const struct tem_s
 	if (!dead)
 		warnx("%s: %s", dev, tem_link_error(l, addr, msg, sizeof(msg)));
 	*out = cJSON_CreateObject();
-	cJSON_AddStringToObject(*out, "read_at", jsonl_utc(iso, sizeof(iso), time(NULL)));
+	cJSON_AddStringToObject(*out, "read_at", fk_clock_utc(iso, sizeof(iso), time(NULL)));
 	cJSON_AddNumberToObject(*out, "address", addr);
 	if (tem_addr_name(addr))
 		cJSON_AddStringToObject(*out, "name", tem_addr_name(addr));

@@ -13,17 +13,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fk_cli.h"
-#include "fk_exit.h"
-#include "fk_sig.h"
-#include "num_parse.h"
-#include "pty_sim.h"
-#include "ser_port.h"
-#include "tem_frame.h"
-#include "tem_link.h"
-#include "tem_opt.h"
-#include "tem_sim.h"
-#include "tem_sim_image.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/num_parse.h"
+#include "fk/pty_sim.h"
+#include "fk/ser_port.h"
+#include "tem/tem_frame.h"
+#include "tem/tem_link.h"
+#include "tem/tem_opt.h"
+#include "tem/tem_sim.h"
+#include "tem/tem_sim_image.h"
 
 
 static const char *const usage[] = {

@@ -15,16 +15,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fk_cli.h"
-#include "fk_clock.h"
-#include "fk_exit.h"
-#include "fk_sig.h"
-#include "jsonl.h"
-#include "num_parse.h"
-#include "udp_dedup.h"
-#include "udp_sendq.h"
-#include "udp_text.h"
-#include "udp_wire.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/jsonl.h"
+#include "fk/num_parse.h"
+#include "udp/udp_dedup.h"
+#include "udp/udp_sendq.h"
+#include "udp/udp_text.h"
+#include "udp/udp_wire.h"
 
 #define LINE_LIMIT (1 << 20)	/* longest input line taken, even with --split */
 #define ADDR_NAME UDP_DEDUP_KEY	/* "[v6%scope]:port" fits */
@@ -193,7 +193,7 @@ add_time(cJSON *obj)
 	char t[40];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	cJSON_AddStringToObject(obj, "time", jsonl_utc_ms(t, sizeof(t), &ts));
+	cJSON_AddStringToObject(obj, "time", fk_clock_utc_ms(t, sizeof(t), &ts));
 }
 
 /* One JSON line for a received datagram; the text is exact unless "hex" is given. */

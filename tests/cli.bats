@@ -66,7 +66,7 @@ synopsis_words() {
 	done
 }
 
-@test "every man page carries the exit table of common/fk_exit.h verbatim" {
+@test "every man page carries the exit table of common/fk/fk_exit.h verbatim" {
 	want=$("$FK_TOP/tests/exit-table")
 	for c in $(commands); do
 		got=$(sed -n '/exit-table: begin/,/exit-table: end/p' "$FK_TOP/man/$c.1")

@@ -22,11 +22,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "fk_cli.h"
-#include "fk_clock.h"
-#include "fk_exit.h"
-#include "num_parse.h"
-#include "pty_sim.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_exit.h"
+#include "fk/num_parse.h"
+#include "fk/pty_sim.h"
 
 static const char *const usage_lines[] = {
 	"callsim --link path --meter path [--guard ms] [--log file]",

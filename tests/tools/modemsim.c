@@ -24,12 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "at_result.h"
-#include "chat_io.h"
-#include "fk_cli.h"
-#include "fk_exit.h"
-#include "num_parse.h"
-#include "pty_sim.h"
+#include "chat/at_result.h"
+#include "fk/fk_io.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_exit.h"
+#include "fk/num_parse.h"
+#include "fk/pty_sim.h"
 
 static const char *const usage_lines[] = {
 	"modemsim [--link path] [--no-echo] [--silent] [--deaf n] [--answer 'CMD=TEXT'] ...",
@@ -187,7 +187,7 @@ dial(struct sim *s)
 		out_line(s, "+CME ERROR: 11");
 		return;
 	}
-	chat_pause(s->dial_delay_ms, &got_signal);
+	fk_io_pause(s->dial_delay_ms, &got_signal);
 	if (s->dial == DIAL_SILENT)
 		return;
 	if (s->dial != DIAL_CONNECT) {

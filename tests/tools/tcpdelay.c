@@ -21,11 +21,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fk_cli.h"
-#include "fk_clock.h"
-#include "fk_exit.h"
-#include "num_parse.h"
-#include "ser_tcp.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_exit.h"
+#include "fk/num_parse.h"
+#include "fk/ser_tcp.h"
 
 static const char *const usage_lines[] = {
 	"tcpdelay -l port -t host:port [--delay ms|min-max] [--seed n]",

@@ -17,9 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fk_cli.h"
-#include "fk_exit.h"
-#include "num_parse.h"
+#include "fk/fk_cli.h"
+#include "fk/fk_exit.h"
+#include "fk/num_parse.h"
 
 #define CLIENTS 64
 

@@ -5,8 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "at_io.h"
-#include "chat_io.h"
+#include "chat/at_io.h"
+#include "fk/fk_io.h"
+#include "fk/fk_sig.h"
 #include "check.h"
 
 static int modem[2];
@@ -127,10 +128,10 @@ main(void)
 	/* No +CME ERROR came: no number. */
 	CHECK_INT(r.err, -1);
 	at_reply_free(&r);
-	CHECK_STR(chat_signame(SIGTERM, buf, sizeof(buf)), "SIGTERM");
-	CHECK_STR(chat_signame(SIGHUP, buf, sizeof(buf)), "SIGHUP");
-	CHECK_STR(chat_signame(SIGPIPE, buf, sizeof(buf)), "SIGPIPE");
-	CHECK_STR(chat_signame(0, buf, sizeof(buf)), "signal 0");
+	CHECK_STR(fk_sig_name(SIGTERM, buf, sizeof(buf)), "SIGTERM");
+	CHECK_STR(fk_sig_name(SIGHUP, buf, sizeof(buf)), "SIGHUP");
+	CHECK_STR(fk_sig_name(SIGPIPE, buf, sizeof(buf)), "SIGPIPE");
+	CHECK_STR(fk_sig_name(0, buf, sizeof(buf)), "signal 0");
 	close(modem[0]);
 	return check_done();
 }

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "at_cmd.h"
-#include "at_parse.h"
+#include "chat/at_cmd.h"
+#include "chat/at_parse.h"
 #include "check.h"
 
 static char *

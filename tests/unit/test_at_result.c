@@ -1,5 +1,5 @@
-#include "at_line.h"
-#include "at_result.h"
+#include "chat/at_line.h"
+#include "chat/at_result.h"
 #include "check.h"
 
 static enum at_kind
@@ -47,24 +47,24 @@ main(void)
 	CHECK(!at_final_is_call_failure(AT_OK));
 
 	/* Names of commands and of result lines. */
-	CHECK_INT(at_cmd_name("AT+CSQ", name, sizeof(name)), 4);
+	CHECK_INT(at_result_cmd_name("AT+CSQ", name, sizeof(name)), 4);
 	CHECK_STR(name, "+CSQ");
-	at_cmd_name("at+creg?", name, sizeof(name));
+	at_result_cmd_name("at+creg?", name, sizeof(name));
 	CHECK_STR(name, "+CREG");
-	at_cmd_name("AT+CGDCONT=1,\"IP\",\"x\"", name, sizeof(name));
+	at_result_cmd_name("AT+CGDCONT=1,\"IP\",\"x\"", name, sizeof(name));
 	CHECK_STR(name, "+CGDCONT");
-	at_cmd_name("AT^SYSINFO", name, sizeof(name));
+	at_result_cmd_name("AT^SYSINFO", name, sizeof(name));
 	CHECK_STR(name, "^SYSINFO");
-	CHECK_INT(at_cmd_name("ATD*99#", name, sizeof(name)), 0);
+	CHECK_INT(at_result_cmd_name("ATD*99#", name, sizeof(name)), 0);
 	CHECK_STR(name, "");
-	CHECK_INT(at_cmd_name("ATI", name, sizeof(name)), 0);
-	CHECK_INT(at_cmd_name("+CSQ", name, sizeof(name)), 0);
-	at_line_name("^RSSI:14", name, sizeof(name));
+	CHECK_INT(at_result_cmd_name("ATI", name, sizeof(name)), 0);
+	CHECK_INT(at_result_cmd_name("+CSQ", name, sizeof(name)), 0);
+	at_result_line_name("^RSSI:14", name, sizeof(name));
 	CHECK_STR(name, "^RSSI");
-	at_line_name("+CSQ: 17,99", name, sizeof(name));
+	at_result_line_name("+CSQ: 17,99", name, sizeof(name));
 	CHECK_STR(name, "+CSQ");
-	CHECK_INT(at_line_name("Manufacturer: huawei", name, sizeof(name)), 0);
-	CHECK_INT(at_line_name("+", name, sizeof(name)), 0);
+	CHECK_INT(at_result_line_name("Manufacturer: huawei", name, sizeof(name)), 0);
+	CHECK_INT(at_result_line_name("+", name, sizeof(name)), 0);
 
 	/* Echo first, URCs (other names) set apart, the response, the final code. */
 	at_query_init(&q, "AT+CSQ");

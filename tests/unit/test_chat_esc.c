@@ -1,7 +1,7 @@
 #include <string.h>
 
-#include "chat_esc.h"
-#include "chat_secret.h"
+#include "chat/chat_esc.h"
+#include "chat/chat_secret.h"
 #include "check.h"
 
 static char *

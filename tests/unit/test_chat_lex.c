@@ -1,7 +1,7 @@
 #include <string.h>
 
-#include "chat_lex.h"
-#include "chat_parse.h"
+#include "chat/chat_lex.h"
+#include "chat/chat_parse.h"
 #include "check.h"
 
 static int

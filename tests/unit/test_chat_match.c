@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "chat_match.h"
+#include "chat/chat_match.h"
 #include "check.h"
 
 static struct chat_match m;

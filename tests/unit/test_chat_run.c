@@ -8,9 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "chat_io.h"
-#include "chat_lex.h"
-#include "chat_run.h"
+#include "fk/fk_io.h"
+#include "chat/chat_lex.h"
+#include "chat/chat_run.h"
 #include "check.h"
 
 static int modem[2];		/* [0] the engine's side, [1] the test's */

@@ -1,9 +1,9 @@
 /* The strict UTF-8 validator against the byte sequences RFC 3629 rules out, and JSON text made from them. */
 #include <string.h>
 
-#include "at_line.h"
+#include "chat/at_line.h"
 #include "check.h"
-#include "fk_utf8.h"
+#include "fk/fk_utf8.h"
 
 static size_t
 len_of(const char *s)

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "fk_clock.h"
-#include "fk_wait.h"
+#include "fk/fk_clock.h"
+#include "fk/fk_wait.h"
 
 static volatile sig_atomic_t stop;
 

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "fk_exit.h"
-#include "jsonl.h"
+#include "fk/fk_exit.h"
+#include "fk/jsonl.h"
 
 static cJSON *
 rec(void)

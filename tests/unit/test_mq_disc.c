@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "mq_disc.h"
+#include "mq/mq_disc.h"
 
 struct got {
 	int n;

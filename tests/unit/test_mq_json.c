@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "mq_json.h"
+#include "mq/mq_json.h"
 
 static char *
 conv(const char *s)

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "mq_payload.h"
+#include "mq/mq_payload.h"
 
 static char got[4096];
 static size_t got_len;
@@ -37,7 +37,7 @@ field(const char *path, const char *js)
 	static char res[256];
 	char err[100];
 	size_t len;
-	struct mq_path *p = mq_path_new(path, strlen(path), err, sizeof(err));
+	struct mq_path *p = mq_json_path_new(path, strlen(path), err, sizeof(err));
 	cJSON *rec = cJSON_Parse(js);
 	char *s = mq_payload_field(p, rec, &len, err, sizeof(err));
 
@@ -47,7 +47,7 @@ field(const char *path, const char *js)
 		snprintf(res, sizeof(res), "ERR: %s", err);
 	free(s);
 	cJSON_Delete(rec);
-	mq_path_free(p);
+	mq_json_path_free(p);
 	return res;
 }
 
@@ -80,9 +80,9 @@ main(void)
 	CHECK_STR(field("o.x.2", "{\"o\":{\"x\":[1,true,null]}}"), "null");
 	CHECK_STR(field("o.y", "{\"o\":{\"x\":1}}"), "ERR: no field \"o.y\"");
 
-	CHECK(mq_path_new("a.", 2, err, sizeof(err)) == NULL);
+	CHECK(mq_json_path_new("a.", 2, err, sizeof(err)) == NULL);
 	CHECK_STR(err, "empty part in field path \"a.\"");
-	CHECK(mq_path_new(".a", 2, err, sizeof(err)) == NULL);
+	CHECK(mq_json_path_new(".a", 2, err, sizeof(err)) == NULL);
 	cJSON *v = cJSON_CreateNumber(1.0 / 3);
 	CHECK(mq_json_text(v, num, sizeof(num), &text) > 0);
 	CHECK_STR(text, "0.33333333333333331");
@@ -92,10 +92,10 @@ main(void)
 	CHECK_INT(mq_json_text(v, num, sizeof(num), &text), -1);
 	cJSON_Delete(v);
 	/* "01" is a key, not element 1. */
-	struct mq_path *p = mq_path_new("a.01", 4, err, sizeof(err));
+	struct mq_path *p = mq_json_path_new("a.01", 4, err, sizeof(err));
 	cJSON *rec = cJSON_Parse("{\"a\":[\"zero\",\"one\"]}");
-	CHECK(mq_path_get(p, rec) == NULL);
+	CHECK(mq_json_path_get(p, rec) == NULL);
 	cJSON_Delete(rec);
-	mq_path_free(p);
+	mq_json_path_free(p);
 	return check_done();
 }

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "mq_rec.h"
+#include "mq/mq_rec.h"
 
 int
 main(void)

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "mq_reject.h"
+#include "mq/mq_reject.h"
 
 /* The line for a message to topic "t", reason "r", seq 7, with payload pl. */
 static void

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "mq_ring.h"
+#include "mq/mq_ring.h"
 
 static struct mq_msg *
 msg(int i)

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "fk_exit.h"
-#include "mq_spool.h"
+#include "fk/fk_exit.h"
+#include "mq/mq_spool.h"
 
 static char dir[64], err[300];
 

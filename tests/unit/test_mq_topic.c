@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "mq_topic.h"
+#include "mq/mq_topic.h"
 
 static char out[MQ_TOPIC_MAX + 2];
 static char err[200];

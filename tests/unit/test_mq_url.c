@@ -1,5 +1,5 @@
 #include "check.h"
-#include "mq_url.h"
+#include "mq/mq_url.h"
 
 int
 main(void)

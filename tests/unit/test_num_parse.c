@@ -1,6 +1,6 @@
 #include "check.h"
-#include "fk_exit.h"
-#include "num_parse.h"
+#include "fk/fk_exit.h"
+#include "fk/num_parse.h"
 
 int
 main(void)

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "ppp_backoff.h"
+#include "ppp/ppp_backoff.h"
 
 int
 main(void)

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "ppp_dial.h"
+#include "ppp/ppp_dial.h"
 
 int
 main(void)

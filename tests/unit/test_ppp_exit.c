@@ -1,6 +1,6 @@
 #include "check.h"
-#include "fk_exit.h"
-#include "ppp_exit.h"
+#include "fk/fk_exit.h"
+#include "ppp/ppp_exit.h"
 
 int
 main(void)

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "ppp_log.h"
+#include "ppp/ppp_log.h"
 
 static int
 feed(struct ppp_log *s, const char *const *lines)

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "ppp_opts.h"
+#include "ppp/ppp_opts.h"
 
 /* argv joined with spaces, for comparing whole command lines */
 static const char *

@@ -1,6 +1,6 @@
 #include "check.h"
-#include "fk_exit.h"
-#include "ppp_prep.h"
+#include "fk/fk_exit.h"
+#include "ppp/ppp_prep.h"
 
 /* A reply as at_exchange() would return it. */
 static struct at_reply *

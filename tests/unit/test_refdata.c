@@ -10,9 +10,9 @@
 #include <cjson/cJSON.h>
 
 #include "check.h"
-#include "tem_frame.h"
-#include "tem_map.h"
-#include "tem_rec.h"
+#include "tem/tem_frame.h"
+#include "tem/tem_map.h"
+#include "tem/tem_rec.h"
 
 static char *
 data_path(const char *name)

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "ser_line.h"
+#include "fk/ser_line.h"
 
 enum { BASE = 300 };
 

@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "ser_tcp.h"
+#include "fk/ser_tcp.h"
 
 static int
 parse(const char *dev, char *host, char *port, char *why)

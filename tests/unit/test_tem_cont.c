@@ -1,9 +1,9 @@
 #include "check.h"
-#include "tem_bytes.h"
-#include "tem_cont.h"
-#include "tem_plan.h"
-#include "tem_rec.h"
-#include "tem_sim.h"
+#include "tem/tem_bytes.h"
+#include "tem/tem_cont.h"
+#include "tem/tem_plan.h"
+#include "tem/tem_rec.h"
+#include "tem/tem_sim.h"
 
 static struct tem_sim sim;
 

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "tem_dump.h"
+#include "tem/tem_dump.h"
 
 static void
 test_roundtrip(void)

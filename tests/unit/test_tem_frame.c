@@ -1,8 +1,8 @@
 #include "check.h"
-#include "tem_arch.h"
-#include "tem_bytes.h"
-#include "tem_frame.h"
-#include "tem_sys.h"
+#include "tem/tem_arch.h"
+#include "tem/tem_bytes.h"
+#include "tem/tem_frame.h"
+#include "tem/tem_sys.h"
 
 static void
 test_cs(void)

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "tem_linkq.h"
+#include "tem/tem_linkq.h"
 
 /* The answer frame a meter gives to req (data left out: only the shape is compared). */
 static struct tem_frame

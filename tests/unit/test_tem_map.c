@@ -1,7 +1,7 @@
 #include "check.h"
-#include "tem_bytes.h"
-#include "tem_frame.h"
-#include "tem_map.h"
+#include "tem/tem_bytes.h"
+#include "tem/tem_frame.h"
+#include "tem/tem_map.h"
 
 static void
 test_times(void)
@@ -20,19 +20,19 @@ test_times(void)
 	/* the source's examples, 6.2.1 and 6.3.1/6.3.2 */
 	CHECK_INT(tem_clock_decode(clock, &t), 0);
 	CHECK_STR(tem_time_iso(iso, &t), "2016-03-02T14:15:33");
-	CHECK_INT(tem_rec_time_decode(written, &t), 0);
+	CHECK_INT(tem_map_time_decode(written, &t), 0);
 	CHECK_STR(tem_time_iso(iso, &t), "2015-03-20T08:00:00");
 	CHECK_INT(t.year, 2015);
 	CHECK_INT(t.mon, 3);
 	CHECK_INT(t.day, 20);
 	CHECK_INT(t.hour, 8);
-	CHECK_INT(tem_rec_time_decode(period, &t), 0);
+	CHECK_INT(tem_map_time_decode(period, &t), 0);
 	CHECK_STR(tem_time_iso(iso, &t), "2015-03-20T07:00:00");
-	CHECK_INT(tem_rec_time_decode(leap, &t), 0);
-	CHECK_INT(tem_rec_time_decode(noleap, &t), -1);
-	CHECK_INT(tem_rec_time_decode(erased, &t), -1);
-	CHECK_INT(tem_rec_time_decode(hour24, &t), -1);
-	CHECK_INT(tem_rec_time_decode(mon13, &t), -1);
+	CHECK_INT(tem_map_time_decode(leap, &t), 0);
+	CHECK_INT(tem_map_time_decode(noleap, &t), -1);
+	CHECK_INT(tem_map_time_decode(erased, &t), -1);
+	CHECK_INT(tem_map_time_decode(hour24, &t), -1);
+	CHECK_INT(tem_map_time_decode(mon13, &t), -1);
 	CHECK_INT(tem_clock_decode(badsec, &t), -1);
 	CHECK_INT(tem_clock_decode(nibble, &t), -1);
 }

@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "tem_json.h"
-#include "tem_sys.h"
+#include "tem/tem_json.h"
+#include "tem/tem_sys.h"
 
 static char *
 named(uint8_t type, uint8_t t_mask, uint8_t g_mask, int flows)

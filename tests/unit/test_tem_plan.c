@@ -1,5 +1,5 @@
 #include "check.h"
-#include "tem_plan.h"
+#include "tem/tem_plan.h"
 
 /* A ring in memory: period keys per slot (TEM_KEY_NONE = erased); counts probes. */
 struct ring {

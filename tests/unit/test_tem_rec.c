@@ -1,9 +1,9 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "tem_bytes.h"
-#include "tem_frame.h"
-#include "tem_rec.h"
+#include "tem/tem_bytes.h"
+#include "tem/tem_frame.h"
+#include "tem/tem_rec.h"
 
 static void
 put_when(uint8_t *b, int h, int d, int m, int y)

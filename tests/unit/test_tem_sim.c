@@ -1,9 +1,9 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "tem_bytes.h"
-#include "tem_sim.h"
-#include "tem_sim_image.h"
+#include "tem/tem_bytes.h"
+#include "tem/tem_sim.h"
+#include "tem/tem_sim_image.h"
 
 static struct tem_sim m;
 

@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "tem_state.h"
+#include "tem/tem_state.h"
 
 #define T0 1772456400LL		/* 2026-03-02T13:00:00 */
 

@@ -1,7 +1,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "tem_tz.h"
+#include "tem/tem_tz.h"
 
 static long long
 key(int y, int mo, int d, int h, int mi)

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "udp_dedup.h"
+#include "udp/udp_dedup.h"
 
 int
 main(void)

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "udp_sendq.h"
+#include "udp/udp_sendq.h"
 
 int
 main(void)

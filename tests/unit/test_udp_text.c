@@ -1,5 +1,5 @@
 #include "check.h"
-#include "udp_text.h"
+#include "udp/udp_text.h"
 
 static int
 render(const char *b, size_t n, char *out)

@@ -1,5 +1,5 @@
 #include "check.h"
-#include "udp_wire.h"
+#include "udp/udp_wire.h"
 
 int
 main(void)
