@@ -49,13 +49,13 @@ death_hook(void)
 		raise(SIGTERM);
 		_exit(0);
 	}
+	close(death_pipe[1]);	/* so that a hook that never ran reads as end of file */
 	CHECK_INT(waitpid(pid, &status, 0), pid);
 	CHECK(WIFSIGNALED(status));
 	CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : 0, SIGTERM);
 	CHECK_INT(read(death_pipe[0], &c, 1), 1);
 	CHECK_INT(c, 'r');
 	close(death_pipe[0]);
-	close(death_pipe[1]);
 }
 
 /* What a child of a blocking program passes through exec: nothing of fk_sig. */
