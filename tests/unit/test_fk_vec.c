@@ -9,7 +9,7 @@ test_strs(void)
 {
 	char **v = NULL;
 	size_t n = 0;
-	char name[8];
+	char name[16];
 
 	/* Past several doublings, each string intact: the implied room never falls short. */
 	for (int i = 0; i < 100; i++) {
