@@ -149,7 +149,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	char why[300];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -175,10 +174,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;
-		case O_TZ:
-			if (tem_tz_set(optarg, why, sizeof(why)) == -1)
-				errx(FK_USAGE, "--tz: %s", why);
-			break;
+		case O_TZ: tem_tz_arg("--tz", optarg); break;
 		case O_FIRST: o->first = (unsigned long)num_arg("--first", optarg, 1, 100000); break;
 		case O_TAKEN:
 			o->taken_fd = (int)num_arg("--taken-fd", optarg, 3, 1023);

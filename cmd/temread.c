@@ -39,15 +39,6 @@ struct opts {
 enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_TZ, O_LINE };
 
 static void
-tz_arg(const char *zone)
-{
-	char err[300];
-
-	if (tem_tz_set(zone, err, sizeof(err)) == -1)
-		errx(FK_USAGE, "--tz: %s", err);
-}
-
-static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -75,7 +66,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
 		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
 		case O_TRACE: o->trace = 1; break;
-		case O_TZ: tz_arg(optarg); break;
+		case O_TZ: tem_tz_arg("--tz", optarg); break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
 		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);

@@ -5,29 +5,18 @@
 
 #include "at_io.h"
 #include "fk/fk_io.h"
+#include "fk/fk_vec.h"
 
 static int
 add_line(struct at_reply *r, const char *line)
 {
-	char **v = realloc(r->lines, (r->n + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return -1;
-	r->lines = v;
-	if ((r->lines[r->n] = strdup(line)) == NULL)
-		return -1;
-	r->n++;
-	return 0;
+	return fk_strs_add(&r->lines, &r->n, line, strlen(line));
 }
 
 void
 at_reply_free(struct at_reply *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->lines[i]);
-	free(r->lines);
-	r->lines = NULL;
-	r->n = 0;
+	fk_strs_free(&r->lines, &r->n);
 }
 
 static int

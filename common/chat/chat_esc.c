@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "chat_esc.h"
+#include "fk/fk_vec.h"
 
 struct buf {
 	struct chat_text *t;
@@ -12,16 +13,14 @@ struct buf {
 static void
 put(struct buf *b, unsigned char c)
 {
-	if (b->t->len + 2 > b->cap) {
-		size_t cap = b->cap * 2 + 16;
-		unsigned char *s = realloc(b->t->s, cap);
-		if (s == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->t->s = s;
-		b->cap = cap;
+	/* room for c and the NUL after it */
+	unsigned char *s = fk_vec_grow(b->t->s, &b->cap, b->t->len + 1, 1, 16);
+
+	if (s == NULL) {
+		b->oom = 1;
+		return;
 	}
+	b->t->s = s;
 	b->t->s[b->t->len++] = c;
 	b->t->s[b->t->len] = '\0';
 }
@@ -36,16 +35,13 @@ put_str(struct buf *b, const char *s)
 static void
 put_op(struct buf *b, enum chat_op op)
 {
-	if (b->t->nops == b->opcap) {
-		size_t cap = b->opcap * 2 + 4;
-		struct chat_op_at *o = realloc(b->t->ops, cap * sizeof(*o));
-		if (o == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->t->ops = o;
-		b->opcap = cap;
+	struct chat_op_at *o = fk_vec_grow(b->t->ops, &b->opcap, b->t->nops, sizeof(*o), 4);
+
+	if (o == NULL) {
+		b->oom = 1;
+		return;
 	}
+	b->t->ops = o;
 	b->t->ops[b->t->nops++] = (struct chat_op_at){ b->t->len, op };
 }
 

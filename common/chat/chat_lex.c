@@ -2,35 +2,18 @@
 #include <string.h>
 
 #include "chat_lex.h"
+#include "fk/fk_vec.h"
 
 int
 chat_words_add(struct chat_words *ws, const char *s, size_t n)
 {
-	char *c;
-
-	if (ws->n == ws->cap) {
-		size_t cap = ws->cap ? ws->cap * 2 : 16;
-		char **w = realloc(ws->w, cap * sizeof(*w));
-		if (w == NULL)
-			return -1;
-		ws->w = w;
-		ws->cap = cap;
-	}
-	if ((c = malloc(n + 1)) == NULL)
-		return -1;
-	memcpy(c, s, n);
-	c[n] = '\0';
-	ws->w[ws->n++] = c;
-	return 0;
+	return fk_strs_add(&ws->w, &ws->n, s, n);
 }
 
 void
 chat_words_free(struct chat_words *ws)
 {
-	for (size_t i = 0; i < ws->n; i++)
-		free(ws->w[i]);
-	free(ws->w);
-	memset(ws, 0, sizeof(*ws));
+	fk_strs_free(&ws->w, &ws->n);
 }
 
 /* One line (without its newline); chat(8) never lets a word span lines. */

@@ -6,7 +6,7 @@
 
 struct chat_words {
 	char **w;	/* quotes removed; backslash escapes kept for chat_esc */
-	size_t n, cap;
+	size_t n;
 };
 
 /*

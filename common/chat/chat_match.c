@@ -2,19 +2,12 @@
 #include <string.h>
 
 #include "chat_match.h"
+#include "fk/fk_vec.h"
 
 int
 chat_strings_add(struct chat_strings *l, const char *s)
 {
-	char **v, *c;
-
-	if ((v = realloc(l->s, (l->n + 1) * sizeof(*v))) == NULL)
-		return -1;
-	l->s = v;
-	if ((c = strdup(s)) == NULL)
-		return -1;
-	l->s[l->n++] = c;
-	return 0;
+	return fk_strs_add(&l->s, &l->n, s, strlen(s));
 }
 
 size_t
@@ -36,11 +29,7 @@ chat_strings_clear(struct chat_strings *l, const char *s)
 void
 chat_strings_free(struct chat_strings *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->s[i]);
-	free(l->s);
-	l->s = NULL;
-	l->n = 0;
+	fk_strs_free(&l->s, &l->n);
 }
 
 void

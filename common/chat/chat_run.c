@@ -166,6 +166,17 @@ emit(struct run *r, struct chat_event *ev)
 	return fail(r, CHAT_STOPPED, "output stopped");
 }
 
+/* The end of a timed step: its event says how long it took (its text still in t). */
+static int
+step_done(struct run *r, struct chat_event *ev, long long start, struct chat_text *t, int code)
+{
+	ev->elapsed_ms = fk_now_ms() - start;
+	if (emit(r, ev) != 0)
+		code = CHAT_STOPPED;
+	chat_text_free(t);
+	return code;
+}
+
 static void
 report_line(struct run *r)
 {
@@ -269,11 +280,7 @@ expect_one(struct run *r, const char *raw, int sub)
 	ev.result = code == CHAT_OK ? "matched" : code == CHAT_ETIMEOUT ? "timeout" :
 	    rc == CHAT_M_ABORT ? "aborted" : "error";
 	ev.received = masked(r, (const char *)r->m.win, r->m.len, recv, sizeof(recv));
-	ev.elapsed_ms = fk_now_ms() - start;
-	if (emit(r, &ev) != 0)
-		code = CHAT_STOPPED;
-	chat_text_free(&t);
-	return code;
+	return step_done(r, &ev, start, &t, code);
 }
 
 /* Read an @file send string; chat(8) drops one trailing newline. */
@@ -340,11 +347,7 @@ send_one(struct run *r, const char *arg, int sub)
 		case CHAT_OP_BREAK: tcsendbreak(r->cfg->out_fd, 0); break;
 		}
 	}
-	ev.elapsed_ms = fk_now_ms() - start;
-	if (emit(r, &ev) != 0)
-		code = CHAT_STOPPED;
-	chat_text_free(&t);
-	return code;
+	return step_done(r, &ev, start, &t, code);
 }
 
 /* expect[-subsend-subexpect...]: each part gets the whole timeout. */

@@ -2,12 +2,11 @@
 #include <string.h>
 
 #include "chat_secret.h"
+#include "fk/fk_vec.h"
 
 int
 chat_secret_add(struct chat_secrets *sec, const unsigned char *s, size_t n)
 {
-	char **v, *c;
-
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
 	/* Text after a NUL never reaches a log line, so it cannot leak there. */
@@ -17,25 +16,13 @@ chat_secret_add(struct chat_secrets *sec, const unsigned char *s, size_t n)
 	for (size_t i = 0; i < sec->n; i++)
 		if (strlen(sec->s[i]) == n && memcmp(sec->s[i], s, n) == 0)
 			return 0;
-	if ((v = realloc(sec->s, (sec->n + 1) * sizeof(*v))) == NULL)
-		return -1;
-	sec->s = v;
-	if ((c = malloc(n + 1)) == NULL)
-		return -1;
-	memcpy(c, s, n);
-	c[n] = '\0';
-	sec->s[sec->n++] = c;
-	return 0;
+	return fk_strs_add(&sec->s, &sec->n, (const char *)s, n);
 }
 
 void
 chat_secrets_free(struct chat_secrets *sec)
 {
-	for (size_t i = 0; i < sec->n; i++)
-		free(sec->s[i]);
-	free(sec->s);
-	sec->s = NULL;
-	sec->n = 0;
+	fk_strs_free(&sec->s, &sec->n);
 }
 
 char *

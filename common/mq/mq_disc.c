@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fk/fk_vec.h"
 #include "mq_disc.h"
 #include "mq_topic.h"
 
@@ -145,11 +146,7 @@ mq_disc_new(const struct mq_disc_opts *o, char *err, size_t errlen)
 static void
 dev_clear(struct dev *v)
 {
-	for (size_t i = 0; i < v->ntopics; i++)
-		free(v->topics[i]);
-	free(v->topics);
-	v->topics = NULL;
-	v->ntopics = 0;
+	fk_strs_free(&v->topics, &v->ntopics);
 }
 
 void

@@ -4,6 +4,7 @@
 #include "fk/fk_exit.h"
 #include "fk/num_parse.h"
 #include "tem_opt.h"
+#include "tem_tz.h"
 
 #define NAME_MAX_BYTES 64
 
@@ -73,4 +74,13 @@ const char *
 tem_addr_name(uint8_t addr)
 {
 	return names[addr];
+}
+
+void
+tem_tz_arg(const char *opt, const char *zone)
+{
+	char why[300];
+
+	if (tem_tz_set(zone, why, sizeof(why)) == -1)
+		errx(FK_USAGE, "%s: %s", opt, why);
 }

@@ -1,4 +1,4 @@
-/* The -a option of the TEM commands: meter addresses on one line, and their names. */
+/* Options of the TEM commands: -a (meter addresses on one line, and their names), --tz. */
 #ifndef TEM_OPT_H
 #define TEM_OPT_H
 
@@ -12,5 +12,7 @@ void tem_addr_arg(uint8_t addr[TEM_MAX_METERS], int *n, const char *s);
 void tem_addr_named_arg(uint8_t addr[TEM_MAX_METERS], int *n, char *s);
 /* The name given with -a ADDR=NAME, or NULL. */
 const char *tem_addr_name(uint8_t addr);
+/* The zone of option opt (tem_tz_set), or exit with a usage error saying why not. */
+void tem_tz_arg(const char *opt, const char *zone);
 
 #endif

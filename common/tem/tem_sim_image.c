@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,10 +84,28 @@ channels(struct ctx *c, const cJSON *v, const char *name, int max, uint8_t *mask
 	return 0;
 }
 
+/* The integrator a key starts from or grows by, NULL for any other key. */
+static int64_t *
+counter(struct tem_sim_sys *s, const char *key)
+{
+#define COUNTER(f) { #f, offsetof(struct tem_sim_sys, f) }
+	static const struct { const char *key; size_t off; } keys[] = {
+		COUNTER(energy0), COUNTER(energy_rate), COUNTER(mass0),
+		COUNTER(mass_rate), COUNTER(volume0), COUNTER(volume_rate)
+	};
+#undef COUNTER
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i].key) == 0)
+			return (int64_t *)((char *)s + keys[i].off);
+	return NULL;
+}
+
 static int
 one_system(struct ctx *c, const cJSON *o, int i, struct tem_sim_sys *s)
 {
 	const cJSON *v;
+	int64_t *e;
 	char name[48];
 	double d = 0;
 
@@ -105,18 +124,8 @@ one_system(struct ctx *c, const cJSON *o, int i, struct tem_sim_sys *s)
 			rc = channels(c, v, name, 7, &s->t_mask);
 		else if (strcmp(k, "p_ch") == 0)
 			rc = channels(c, v, name, 7, &s->p_mask);
-		else if (strcmp(k, "energy0") == 0)
-			rc = eighths(c, v, name, &s->energy0);
-		else if (strcmp(k, "energy_rate") == 0)
-			rc = eighths(c, v, name, &s->energy_rate);
-		else if (strcmp(k, "mass0") == 0)
-			rc = eighths(c, v, name, &s->mass0);
-		else if (strcmp(k, "mass_rate") == 0)
-			rc = eighths(c, v, name, &s->mass_rate);
-		else if (strcmp(k, "volume0") == 0)
-			rc = eighths(c, v, name, &s->volume0);
-		else if (strcmp(k, "volume_rate") == 0)
-			rc = eighths(c, v, name, &s->volume_rate);
+		else if ((e = counter(s, k)) != NULL)
+			rc = eighths(c, v, name, e);
 		else
 			rc = fail(c, "%s: unknown key", name);
 		if (rc)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "fk/fk_file.h"
+#include "fk/fk_vec.h"
 #include "fk/num_parse.h"
 #include "tem_plan.h"
 #include "tem_rec.h"
@@ -101,21 +102,33 @@ when(const char *v, long long *key)
 	return v == NULL || strlen(v) != 19 || tem_when_parse(v, key, &why) == -1 ? -1 : 0;
 }
 
+/* The blank-separated fields of line, at most max: their count, or -1 for more. */
+static int
+fields(char *line, char **tok, int max)
+{
+	char *save;
+	int n = 0;
+
+	for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (n < max)
+			tok[n++] = t;
+		else
+			return -1;
+	return n;
+}
+
 /* One "serial=.. address=.. kind=.. slot=.. period=.." line. */
 static const char *
 entry(struct tem_state *st, char *line)
 {
-	char *save, *tok[6];
-	const char *v, *why;
+	char *tok[6];
+	const char *v;
 	long long serial, addr, slot, period;
 	enum tem_kind k;
-	int n = 0;
+	int n = fields(line, tok, 6);
 
-	for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		if (n < 6)
-			tok[n++] = t;
-		else
-			return "too many fields";
+	if (n == -1)
+		return "too many fields";
 	if (n != 5)
 		return "expected serial= address= kind= slot= period=";
 	if (number(keyed(tok[0], "serial"), 0xFFFFFFFFLL, &serial) == -1)
@@ -126,8 +139,7 @@ entry(struct tem_state *st, char *line)
 		return "bad kind";
 	if (number(keyed(tok[3], "slot"), 1727, &slot) == -1)
 		return "bad slot";
-	if ((v = keyed(tok[4], "period")) == NULL || strlen(v) != 19 ||
-	    tem_when_parse(v, &period, &why) == -1)
+	if (when(keyed(tok[4], "period"), &period) == -1)
 		return "bad period";
 	if (tem_state_find(st, (uint32_t)serial, (uint8_t)addr, k))
 		return "duplicate entry";
@@ -163,18 +175,15 @@ static const char *
 meter(struct tem_state *st, char *line)
 {
 	static const char *const bad[3] = { "bad hour mark", "bad day mark", "bad month mark" };
-	char *save, *tok[9];
+	char *tok[9];
 	const char *v;
 	long long addr, serial, at;
 	uint8_t flash[2];
 	struct tem_state_meter m = { 0 };
-	int n = 0;
+	int n = fields(line, tok, 9);
 
-	for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		if (n < 9)
-			tok[n++] = t;
-		else
-			return "too many fields";
+	if (n == -1)
+		return "too many fields";
 	if (n < 6)
 		return "expected meter address= serial= flash= setup= setup_at=";
 	if (number(keyed(tok[1], "address"), 255, &addr) == -1)
@@ -373,14 +382,10 @@ tem_state_set(struct tem_state *st, uint32_t serial, uint8_t address,
 	struct tem_state_ent *e = tem_state_find(st, serial, address, k);
 
 	if (e == NULL) {
-		if (st->n == st->cap) {
-			size_t cap = st->cap ? 2 * st->cap : 16;
-			void *p = realloc(st->e, cap * sizeof(*st->e));
-			if (p == NULL)
-				return -1;
-			st->e = p;
-			st->cap = cap;
-		}
+		void *p = fk_vec_grow(st->e, &st->cap, st->n, sizeof(*st->e), 16);
+		if (p == NULL)
+			return -1;
+		st->e = p;
 		e = &st->e[st->n++];
 		e->serial = serial;
 		e->address = address;
@@ -406,14 +411,10 @@ tem_state_meter_set(struct tem_state *st, const struct tem_state_meter *m)
 	struct tem_state_meter *have = tem_state_meter_find(st, m->address);
 
 	if (have == NULL) {
-		if (st->nm == st->mcap) {
-			size_t cap = st->mcap ? 2 * st->mcap : 8;
-			void *p = realloc(st->m, cap * sizeof(*st->m));
-			if (p == NULL)
-				return -1;
-			st->m = p;
-			st->mcap = cap;
-		}
+		void *p = fk_vec_grow(st->m, &st->mcap, st->nm, sizeof(*st->m), 8);
+		if (p == NULL)
+			return -1;
+		st->m = p;
 		have = &st->m[st->nm++];
 	} else if (have->serial == m->serial) {
 		struct tem_state_meter keep = *m;
