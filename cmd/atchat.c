@@ -642,11 +642,14 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &c);
 	if (c.to_log)
 		openlog("atchat", LOG_PID | LOG_NDELAY, LOG_LOCAL2);
-	fk_sig_init(NULL);
+	fk_sig_init();
 	if ((status = c.ncmds ? 0 : load_script(&c)) == 0 &&
 	    (status = c.ncmds ? 0 : open_outputs(&c)) == 0 &&
-	    (status = open_modem(&c)) == 0)
+	    (status = open_modem(&c)) == 0) {
+		/* Only now: the script may come from a pipe, read without fk_wait(). */
+		fk_sig_block();
 		status = c.ncmds ? run_queries(&c) : run_script(&c);
+	}
 	close_all(&c);
 	return status;
 }

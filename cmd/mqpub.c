@@ -7,7 +7,6 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,8 @@
 #include "fk/fk_cli.h"
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "mq/mq_disc.h"
 #include "mq/mq_disc_file.h"
 #include "mq/mq_json.h"
@@ -201,14 +202,6 @@ struct pub {
 	uint64_t taken;		/* input lines reported durably held on --taken-fd */
 	long long t_taken;
 };
-
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 static size_t
 rec_bytes(const struct mq_msg *m)
@@ -1240,7 +1233,8 @@ wait_io(struct pub *p, int timeout)
 		    .events = POLLIN | (mosquitto_want_write(p->m) ? POLLOUT : 0) };
 		mq = n++;
 	}
-	if (poll(pf, (nfds_t)n, timeout) <= 0)
+	/* A stop just before it ends it at once: the stop signals get through only here. */
+	if (fk_wait_fds(pf, (nfds_t)n, fk_now_ms() + timeout) <= 0)
 		return;
 	if (mq >= 0 && (pf[mq].revents & (POLLIN | POLLERR | POLLHUP)))
 		check_handshake(p, pf[mq].fd);
@@ -1419,7 +1413,7 @@ run(struct pub *p)
 		long long now = fk_now_ms();
 		int rc;
 
-		if (got_signal)
+		if (fk_sig_stop)
 			return finish(p, FK_SIGNAL);
 		if (p->m && (p->lost || p->refused))
 			conn_end(p);
@@ -1662,7 +1656,6 @@ open_all(struct pub *p, const struct opts *o)
 {
 	char msg[300];
 	const char *why = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
 	int status;
 
 	p->o = o;
@@ -1711,10 +1704,8 @@ open_all(struct pub *p, const struct opts *o)
 	p->stage_tail = &p->stage;
 	p->batch_tail = &p->batch;
 	p->backoff_ms = BACKOFF_MIN_MS;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	fk_sig_init();
+	fk_sig_block();
 }
 
 static void

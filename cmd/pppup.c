@@ -26,6 +26,7 @@
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
 #include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "fk/jsonl.h"
 #include "fk/num_parse.h"
 #include "ppp/ppp_backoff.h"
@@ -82,20 +83,13 @@ struct attempt {
 	long long next_report_ms;
 };
 
-static int wake[2] = { -1, -1 };
 static int out_state;		/* jsonl_emit()'s last answer: 0, JSONL_GONE, FK_IO */
 
-/* A stop signal or SIGCHLD: wake the loop waiting on wake[0]. */
+/* Caught only so that pppd's end cuts the supervisor's wait short (EINTR). */
 static void
-wake_up(int sig)
+on_child(int sig)
 {
-	int e = errno;
-
 	(void)sig;
-	if (write(wake[1], "", 1) == -1) {
-		/* the pipe is full: a wake-up is already pending */
-	}
-	errno = e;
 }
 
 static _Noreturn void
@@ -474,18 +468,7 @@ step_event(const struct attempt *a, const char *port, const char *step, const ch
 static int
 pause_ms(long long ms)
 {
-	long long end = fk_now_ms() + ms;
-	struct pollfd pfd = { wake[0], POLLIN, 0 };
-	char junk[64];
-
-	while (!fk_sig_stop) {
-		long long left = end - fk_now_ms();
-		if (left <= 0)
-			return 0;
-		if (poll(&pfd, 1, (int)(left > INT_MAX ? INT_MAX : left)) > 0 &&
-		    read(wake[0], junk, sizeof(junk)) == -1 && errno != EAGAIN)
-			break;
-	}
+	fk_io_pause(ms > INT_MAX ? INT_MAX : (int)ms, NULL);
 	return fk_sig_stop ? -1 : 0;
 }
 
@@ -656,11 +639,7 @@ spawn(const char *const *argv, int logfd)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
 		_exit(127);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+	fk_sig_child();
 	if ((null = open("/dev/null", O_RDONLY)) != -1)
 		dup2(null, 0);
 	dup2(logfd, 1);
@@ -737,13 +716,13 @@ report(const struct opts *o, struct attempt *a)
 static int
 supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 {
-	char buf[4096], junk[64];
+	char buf[4096];
 	size_t have = 0;
 	long long stop_at = 0;
 	int wstatus = 0, exited = 0, eof = 0;
 
 	while (!exited || !eof) {
-		struct pollfd pfd[2] = { { wake[0], POLLIN, 0 }, { logfd, POLLIN, 0 } };
+		struct pollfd pfd = { logfd, POLLIN, 0 };
 		int timeout = a->log.pending ? QUIET_MS : 1000;
 
 		if (fk_sig_stop && !stop_at) {
@@ -755,13 +734,12 @@ supervise_pppd(const struct opts *o, struct attempt *a, pid_t pid, int logfd)
 			kill(pid, SIGKILL);
 		if (exited)
 			timeout = 0;	/* drain what is left, do not wait on scripts holding the pipe */
-		if (poll(pfd, eof ? 1 : 2, timeout) == 0 && ppp_log_flush(&a->log)) {
+		/* A stop or pppd's end (SIGCHLD) cuts it short, even one just before it. */
+		if (fk_wait_fds(&pfd, !eof, fk_now_ms() + timeout) == 0 &&
+		    ppp_log_flush(&a->log)) {
 			connected_event(a);
 		}
-		if (pfd[0].revents & POLLIN)
-			while (read(wake[0], junk, sizeof(junk)) > 0)
-				;
-		if (!eof && (pfd[1].revents & (POLLIN | POLLHUP))) {
+		if (!eof && (pfd.revents & (POLLIN | POLLHUP))) {
 			ssize_t got = read(logfd, buf + have, sizeof(buf) - 1 - have);
 			if (got <= 0)
 				eof = got == 0 || errno != EINTR;
@@ -986,10 +964,9 @@ main(int argc, char **argv)
 	jsonl_init();
 	if (o.print)
 		return print_plan(&o);
-	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1)
-		err(FK_SOFTWARE, "pipe");
-	fk_sig_init(wake_up);
-	fk_sig_catch(SIGCHLD, wake_up);
+	fk_sig_init();
+	fk_sig_catch(SIGCHLD, on_child);
+	fk_sig_block();
 	status = run(&o);
 	memset(o.password, 0, sizeof(o.password));
 	memset(o.pin, 0, sizeof(o.pin));

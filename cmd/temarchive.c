@@ -6,7 +6,6 @@
 #include <libgen.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,10 @@
 #include <unistd.h>
 
 #include "fk/fk_cli.h"
+#include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "fk/jsonl.h"
 #include "fk/num_parse.h"
 #include "fk/ser_line.h"
@@ -90,14 +92,6 @@ struct meter {
 	uint8_t first[3][TEM_REC_SIZE];	/* the fast way: each ring's first new record */
 	struct tem_prev prev;		/* for the deltas */
 };
-
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_RETRIES,
 	O_TIMEOUT, O_TRACE, O_FIRST, O_TAKEN, O_PROGRESS, O_HELP, O_VERSION, O_TZ, O_LINE };
@@ -259,10 +253,12 @@ static void
 read_taken(struct run *r, int ms)
 {
 	struct pollfd pf = { .fd = r->o->taken_fd, .events = POLLIN };
+	long long deadline = ms < 0 ? FK_WAIT_FOREVER : fk_now_ms() + ms;
 	char *nl;
 	ssize_t n;
 
-	while (!r->taken_eof && poll(&pf, 1, ms) > 0) {
+	/* After a stop too: the reader's last count is what the state may advance to. */
+	while (!r->taken_eof && fk_wait_fds(&pf, 1, deadline) > 0) {
 		if ((n = read(pf.fd, r->tbuf + r->tlen, sizeof(r->tbuf) - 1 - r->tlen)) <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
@@ -360,7 +356,7 @@ link_failed(struct run *r, const struct meter *mt, enum tem_status s)
 {
 	char msg[160];
 
-	if (got_signal) {	/* the wait was cut short to stop: not the meter's fault */
+	if (fk_sig_stop) {	/* the wait was cut short to stop: not the meter's fault */
 		r->stop = 1;
 		return FK_SIGNAL;
 	}
@@ -582,7 +578,7 @@ read_ring(struct run *r, struct meter *mt, enum tem_kind k, const uint8_t *first
 	uint32_t ptr = mt->ptr[k];
 	int next = tem_ring_next(rg, ptr), rc;
 
-	if (got_signal)
+	if (fk_sig_stop)
 		return r->stop = 1, FK_SIGNAL;
 	if (next < 0) {
 		warnx("%s: meter %u: %s pointer 0x%08lX is not a slot of its ring",
@@ -607,7 +603,7 @@ replan:
 		unsigned slot = tem_plan_slot(rg->count, (unsigned)next, age);
 		uint32_t at = tem_ring_addr(rg, slot);
 		int known = first && p.check_first && slot == (res.slot + 1) % rg->count;
-		enum tem_status s = got_signal || known ? TEM_OK :
+		enum tem_status s = fk_sig_stop || known ? TEM_OK :
 		    tem_read_flash(&r->l, mt->addr, at, TEM_REC_SIZE, rec);
 
 		if (known) {
@@ -616,7 +612,7 @@ replan:
 		}
 		first = NULL;
 
-		if (got_signal)
+		if (fk_sig_stop)
 			return r->stop = 1, FK_SIGNAL;
 		if (s != TEM_OK)
 			return link_failed(r, mt, s);
@@ -645,7 +641,7 @@ replan:
 		}
 		last = per;
 	}
-	if (got_signal)
+	if (fk_sig_stop)
 		progress(r, mt, k, 1);
 	if (p.state_gone && p.valid > 0 && p.hi == p.lo && e && !r->o->sel.has_from &&
 	    !r->o->sel.has_to) {
@@ -753,7 +749,7 @@ fast_ring(struct run *r, struct meter *mt, const struct tem_mark *mark, enum tem
 	const char *why;
 	long long key, per;
 
-	if (got_signal)
+	if (fk_sig_stop)
 		return r->stop = 1, FK_SIGNAL;
 	if (since == 0) {
 		if (probe(&pc, e->slot, &key) == -1)
@@ -975,7 +971,6 @@ static void
 open_files(struct run *r)
 {
 	const struct opts *o = r->o;
-	struct sigaction sa = { .sa_handler = on_signal };
 	char why[160], *dir;
 	int rc;
 
@@ -998,12 +993,9 @@ open_files(struct run *r)
 			err(FK_NODEV, "%s", o->dump);
 		fputs(TEM_DUMP_MAGIC "\n", r->dump);
 	}
-	/* Ours before ser_open(), so a stop saves the state first. */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	ser_stop_on(&got_signal);
+	/* Caught before ser_open(), so a stop saves the state first. */
+	fk_sig_init();
+	fk_sig_block();
 }
 
 /* Save state and close the dump; the status the run ends with. */
@@ -1040,11 +1032,11 @@ finish(struct run *r, int status)
 	free(r->q);
 	if (r->o->progress)
 		fprintf(stderr, "temarchive: %" PRIu64 " records printed%s\n", r->printed,
-		    got_signal ? "; stopped by signal" : "");
+		    fk_sig_stop ? "; stopped by signal" : "");
 	/* the state and the dump outrank a reader gone or a signal: they are lost work */
 	if (rc != FK_OK || dump_failed)
 		return rc != FK_OK ? rc : FK_IO;
-	if (got_signal)
+	if (fk_sig_stop)
 		return FK_SIGNAL;
 	return r->epipe ? FK_OK : status;
 }
@@ -1069,7 +1061,7 @@ main(int argc, char **argv)
 	r.l.tries = o.tries;
 	r.l.timeout_ms = o.timeout_ms;
 	r.l.trace = o.trace ? stderr : NULL;
-	for (int i = 0; i < o.naddr && !r.stop && !got_signal; i++) {
+	for (int i = 0; i < o.naddr && !r.stop && !fk_sig_stop; i++) {
 		int rc = read_meter(&r, o.addr[i]);
 		good += rc == FK_OK;
 		bad = rc == FK_OK ? bad : worse(bad, rc);

@@ -530,7 +530,7 @@ main(int argc, char **argv)
 	static struct sim s;
 	parse_opts(argc, argv, &s.o);
 	setup_meters(&s);
-	fk_sig_init(NULL);
+	fk_sig_init();
 	fk_sig_catch(SIGUSR1, on_usr);
 	fk_sig_catch(SIGUSR2, on_usr);
 	fk_sig_block();

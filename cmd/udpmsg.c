@@ -19,6 +19,7 @@
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
 #include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "fk/jsonl.h"
 #include "fk/num_parse.h"
 #include "udp/udp_dedup.h"
@@ -464,8 +465,7 @@ static int
 run(struct ctx *c)
 {
 	struct pollfd pfd[2];
-	struct timespec ts, *tsp;
-	long long wait;
+	long long wait, deadline;
 	int status = GO_ON, fed, rc;
 
 	for (;;) {
@@ -478,12 +478,10 @@ run(struct ctx *c)
 		    .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = fed == FEED_MORE && c->o->cmd != LISTEN ?
 		    STDIN_FILENO : -1, .events = POLLIN };
-		tsp = NULL;
-		if ((wait = udp_sendq_wait(&c->q, fk_now_us())) >= 0) {
-			ts = (struct timespec){ wait / 1000000, wait % 1000000 * 1000 };
-			tsp = &ts;
-		}
-		if (ppoll(pfd, 2, tsp, fk_sig_open()) == -1 && errno != EINTR)
+		/* Rounded up: a wake-up before the resend is due would only spin. */
+		deadline = (wait = udp_sendq_wait(&c->q, fk_now_us())) >= 0 ?
+		    fk_now_ms() + (wait + 999) / 1000 : FK_WAIT_FOREVER;
+		if (fk_wait_fds(pfd, 2, deadline) == -1 && errno != EINTR)
 			err(FK_SOFTWARE, "poll");
 		if (fk_sig_stop) {
 			if (!udp_sendq_empty(&c->q))
@@ -603,12 +601,12 @@ main(int argc, char **argv)
 		fk_usage(usage_lines, 0);
 	check_opts(&o, argc - optind, argv + optind);
 
-	fk_sig_init(NULL);
+	fk_sig_init();
 	ctx_init(&c);
 	if ((c.fd = open_socket(&c)) == -1)
 		rc = FK_NODEV;
 	else {
-		/* The stop signals only get through inside ppoll(), so a stop is never missed. */
+		/* The stop signals only get through inside fk_wait_fds(), so a stop is never missed. */
 		fk_sig_block();
 		rc = run(&c);
 		close(c.fd);

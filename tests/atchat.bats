@@ -279,6 +279,20 @@ cmdline() {
 	[ "$(stty -F "$FK_MODEM" -g)" = "$before" ]
 }
 
+@test "SIGTERM in a wait for an answer due in 10 minutes ends it promptly, status 15" {
+	fk_start_modemsim --silent --log "$FK_TMP/modem.log"
+	atchat -d "$FK_MODEM" -t 600 -c AT >"$FK_TMP/out" 2>"$FK_TMP/err" &
+	pid=$!
+	fk_wait_for 5 grep -qx AT "$FK_TMP/modem.log"
+	kill -TERM "$pid"
+	# generous for a loaded machine, far below the 600 s the wait would take
+	fk_wait_gone "$pid" 15
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 15 ]
+	[ "$(cat "$FK_TMP/err")" = "atchat: stopped by SIGTERM" ]
+}
+
 @test "a closed pipe ends quietly with 0; a full disk is an I/O error" {
 	fk_start_modemsim --byte-delay 3 --log "$FK_TMP/modem.log"
 	args=()

@@ -141,6 +141,23 @@ v5/3 {"n":3}' ]
 heat/will gone' ]
 }
 
+@test "SIGTERM while waiting for input ends the wait promptly: status 15" {
+	mkfifo "$FK_TMP/fifo"
+	mq_bg "$FK_TMP/fifo" "$FK_TMP/err" mqpub -h 127.0.0.1 -p "$FK_BROKER_PORT" -t heat/x -k 600
+	pid=$FK_LAST_PID
+	exec 7> "$FK_TMP/fifo"
+	echo '{"a":1}' >&7
+	fk_wait_for 10 mq_count_ge "$FK_TMP/sub" 1
+	# idle now: input open and silent, the broker up, nothing due for minutes
+	kill -TERM "$pid"
+	fk_wait_gone "$pid" 15
+	exec 7>&-
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 15 ]
+	[ "$(cat "$FK_TMP/err")" = "mqpub: stopped by signal after line 1" ]
+}
+
 @test "usage errors: status 2 and a precise message" {
 	run --separate-stderr mqpub -h 127.0.0.1 -t 'heat/+'
 	[ "$status" -eq 2 ]

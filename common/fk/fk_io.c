@@ -2,39 +2,28 @@
 #include <poll.h>
 #include <stdio.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fk_io.h"
-
-/* Poll in slices so a signal flag is noticed even when poll() restarts. */
-#define SLICE_MS 200
+#include "fk_sig.h"
+#include "fk_wait.h"
 
 static int
 wait_fd(int fd, short ev, long long deadline, volatile sig_atomic_t *stop)
 {
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = ev };
-		long long left = deadline - fk_now_ms();
-		int rc;
+	short rev = 0;
+	int rc;
 
-		if (stop && *stop) {
-			errno = EINTR;
-			return -1;
-		}
-		if (left <= 0)
-			return 0;
-		rc = poll(&p, 1, left > SLICE_MS ? SLICE_MS : (int)left);
-		if (rc == -1 && errno != EINTR)
-			return -1;
-		if (rc > 0) {
-			if ((p.revents & ev) == 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
-				errno = EIO;
-				return -1;
-			}
-			return 1;
-		}
+	if (stop && *stop) {
+		errno = EINTR;
+		return -1;
 	}
+	if ((rc = fk_wait(fd, ev, deadline, &rev)) > 0 && (rev & ev) == 0 &&
+	    (rev & (POLLHUP | POLLERR | POLLNVAL))) {
+		errno = EIO;
+		return -1;
+	}
+	return rc;
 }
 
 int
@@ -92,8 +81,9 @@ fk_io_write_all(int fd, const void *s, size_t n, long long timeout_ms,
 void
 fk_io_pause(int ms, volatile sig_atomic_t *stop)
 {
-	long long end = fk_now_ms() + ms, left;
+	long long end = fk_now_ms() + ms;
 
-	while (!(stop && *stop) && (left = end - fk_now_ms()) > 0)
-		poll(NULL, 0, left > SLICE_MS ? SLICE_MS : (int)left);
+	/* Only a stop ends it early: other signals (SIGCHLD) wait on. */
+	while (!fk_sig_stop && !(stop && *stop) && fk_now_ms() < end)
+		fk_wait_fds(NULL, 0, end);
 }

@@ -1,4 +1,9 @@
-/* Modem I/O for the chat and AT engines: one byte at a time within a deadline, whole writes. */
+/*
+ * Deadline I/O for the chat and AT engines: one byte at a time within a
+ * deadline, whole writes.  Waits are fk_wait(): a stop signal (fk_sig) ends
+ * them at once with EINTR; stop is the caller's flag besides (&fk_sig_stop or
+ * NULL).
+ */
 #ifndef FK_IO_H
 #define FK_IO_H
 
@@ -6,8 +11,6 @@
 
 #include <signal.h>
 #include <stddef.h>
-
-/* Milliseconds on the monotonic clock. */
 
 /*
  * Wait until deadline (fk_now_ms() scale) for one byte from fd.  Reads
@@ -22,8 +25,7 @@ int fk_io_read_byte(int fd, long long deadline, volatile sig_atomic_t *stop,
 int fk_io_write_all(int fd, const void *s, size_t n, long long timeout_ms,
     volatile sig_atomic_t *stop);
 
-/* Sleep ms unless *stop becomes nonzero. */
+/* Sleep ms unless a stop signal comes or *stop becomes nonzero. */
 void fk_io_pause(int ms, volatile sig_atomic_t *stop);
-
 
 #endif

@@ -4,24 +4,32 @@
 #include <string.h>
 
 #include "fk_sig.h"
-#include "fk_wait.h"
 
 volatile sig_atomic_t fk_sig_stop;
 
-static void (*wake_fn)(int);
 static sigset_t caught;		/* given to fk_sig_catch() with a handler */
 static int caught_ok;
 static sigset_t open_mask;
+static sigset_t before;		/* the mask fk_sig_block() found */
+static int blocked;
+static int stops_caught;	/* fk_sig_init() was called */
+static void (*death_fn)(void);
+
+static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
 
 static void
 on_stop(int sig)
 {
-	int e = errno;
-
 	fk_sig_stop = sig;
-	if (wake_fn)
-		wake_fn(sig);
-	errno = e;
+}
+
+/* Default action, after putting back what fk_sig_on_death() was given. */
+static void
+on_death(int sig)
+{
+	death_fn();
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static void
@@ -36,13 +44,26 @@ set(int sig, void (*fn)(int))
 }
 
 void
-fk_sig_init(void (*wake)(int))
+fk_sig_init(void)
 {
-	wake_fn = wake;
-	set(SIGINT, on_stop);
-	set(SIGTERM, on_stop);
-	set(SIGHUP, on_stop);
+	stops_caught = 1;
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		set(stops[i], on_stop);
 	set(SIGPIPE, SIG_IGN);
+}
+
+void
+fk_sig_on_death(void (*fn)(void))
+{
+	struct sigaction old;
+
+	death_fn = fn;
+	if (stops_caught)
+		return;
+	/* One ignored by whoever started us (nohup) stays ignored. */
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (sigaction(stops[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			set(stops[i], on_death);
 }
 
 void
@@ -70,18 +91,30 @@ fk_sig_block(void)
 	caught_ok = 1;
 	/* Taken before blocking: what was open then is open inside a wait. */
 	sigprocmask(SIG_BLOCK, NULL, &open_mask);
-	sigdelset(&open_mask, SIGINT);
-	sigdelset(&open_mask, SIGTERM);
-	sigdelset(&open_mask, SIGHUP);
-	/* fk_wait() lets the stop signals through; the others stay as they were there. */
-	fk_wait_stop_on(&fk_sig_stop);
+	before = open_mask;
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		sigdelset(&open_mask, stops[i]);
+		sigaddset(&caught, stops[i]);
+	}
 	sigprocmask(SIG_BLOCK, &caught, NULL);
+	blocked = 1;
+}
+
+void
+fk_sig_child(void)
+{
+	/* exec resets what has a handler, not what is ignored. */
+	signal(SIGPIPE, SIG_DFL);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		signal(stops[i], SIG_DFL);
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &before, NULL);
 }
 
 const sigset_t *
 fk_sig_open(void)
 {
-	return &open_mask;
+	return blocked ? &open_mask : NULL;
 }
 
 const char *

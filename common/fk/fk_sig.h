@@ -11,11 +11,8 @@
 /* The stop signal that came (its number), 0 while none. */
 extern volatile sig_atomic_t fk_sig_stop;
 
-/*
- * Catch the stop signals, ignore SIGPIPE.  wake (or NULL) is called from the
- * handler after the flag is set, and must be async-signal-safe (a self-pipe).
- */
-void fk_sig_init(void (*wake)(int));
+/* Catch the stop signals, ignore SIGPIPE. */
+void fk_sig_init(void);
 
 /*
  * Catch sig with fn too (SIGUSR1, SIGCHLD...); SIG_IGN/SIG_DFL allowed, and
@@ -25,13 +22,30 @@ void fk_sig_catch(int sig, void (*fn)(int));
 
 /*
  * From now on the stop signals, and those given to fk_sig_catch(), are
- * blocked except inside fk_wait() and a ppoll() given fk_sig_open(): a signal
- * just before a wait then ends that wait at once instead of being missed.
+ * blocked except inside fk_wait_fds()/fk_wait() (fk_wait.h) and a ppoll()
+ * given fk_sig_open(): a signal just before a wait then ends that wait at once
+ * instead of being missed.  Every wait of the program must then be one of
+ * those (a blocking read() would not see a stop).
  */
 void fk_sig_block(void);
 
-/* The mask for ppoll() after fk_sig_block(): the caught signals let through. */
+/*
+ * In a child about to exec another program: every signal fk_sig set back to
+ * its default, and the mask as it was before fk_sig_block() (a mask and an
+ * ignored SIGPIPE would pass on through exec).
+ */
+void fk_sig_child(void);
+
+/* The mask for ppoll(): after fk_sig_block() the caught signals let through, before it NULL. */
 const sigset_t *fk_sig_open(void);
+
+/*
+ * fn (async-signal-safe) puts back what must not outlive the program, such as
+ * a serial line's settings.  In a program that leaves the stop signals at
+ * their default (no fk_sig_init()), a stop signal now runs fn and then kills
+ * as before; one that catches them ends in order and cleans up itself.
+ */
+void fk_sig_on_death(void (*fn)(void));
 
 /*
  * "SIGTERM" for the signals atchat and pppup stop on, else "signal N", into

@@ -4,29 +4,19 @@
 #include <time.h>
 
 #include "fk_clock.h"
+#include "fk_sig.h"
 #include "fk_wait.h"
 
-static volatile sig_atomic_t *stop_flag;
-static sigset_t open_mask;	/* the mask inside a wait: stop signals let through */
-static int have_mask;
-
-void
-fk_wait_stop_on(volatile sig_atomic_t *stop)
+int
+fk_wait_fds(struct pollfd *fds, nfds_t n, long long deadline_ms)
 {
-	sigset_t stops;
+	struct timespec ts = { 0, 0 };
+	long long left = deadline_ms - fk_now_ms();
 
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
-	sigaddset(&stops, SIGHUP);
-	if (!have_mask) {
-		sigprocmask(SIG_BLOCK, &stops, &open_mask);
-		sigdelset(&open_mask, SIGINT);
-		sigdelset(&open_mask, SIGTERM);
-		sigdelset(&open_mask, SIGHUP);
-		have_mask = 1;
-	}
-	stop_flag = stop;
+	if (deadline_ms != FK_WAIT_FOREVER && left > 0)
+		ts = (struct timespec){ left / 1000, (left % 1000) * 1000000L };
+	/* A signal pending since before the call is taken here, at once. */
+	return ppoll(fds, n, deadline_ms == FK_WAIT_FOREVER ? NULL : &ts, fk_sig_open());
 }
 
 int
@@ -35,20 +25,13 @@ fk_wait(int fd, short ev, long long deadline_ms, short *revents)
 	struct pollfd pfd = { .fd = fd, .events = ev };
 	int rc;
 
-	for (;;) {
-		if (stop_flag && *stop_flag) {
+	do {
+		if (fk_sig_stop) {
 			errno = EINTR;
 			return -1;
 		}
-		long long left = deadline_ms - fk_now_ms();
-		struct timespec ts = { 0, 0 };
-		if (left > 0)
-			ts = (struct timespec){ left / 1000, (left % 1000) * 1000000L };
-		/* A stop signal pending since before the call is taken here, at once. */
-		rc = ppoll(&pfd, 1, &ts, have_mask ? &open_mask : NULL);
-		if (rc != -1 || errno != EINTR)
-			break;
-	}
+		rc = fk_wait_fds(&pfd, 1, deadline_ms);
+	} while (rc == -1 && errno == EINTR);
 	if (rc > 0 && revents)
 		*revents = pfd.revents;
 	return rc;

@@ -1,25 +1,33 @@
 /*
- * The suite's one way to wait for a descriptor: ppoll() with the stop
- * signals blocked everywhere else, so a stop that arrives just before a
- * wait still ends it at once instead of at its deadline.
+ * The suite's one way to wait for descriptors: ppoll() with fk_sig's mask,
+ * so that after fk_sig_block() a stop signal is taken only inside a wait and
+ * one that came just before it ends it at once instead of at its deadline.
  */
 #ifndef FK_WAIT_H
 #define FK_WAIT_H
 
-#include <signal.h>
+#include <poll.h>
+
+/* A deadline that never comes. */
+#define FK_WAIT_FOREVER (-1LL)
 
 /*
- * From now on SIGINT, SIGTERM and SIGHUP are blocked except inside
- * fk_wait(); their handlers (the caller's) set *stop.  Call once, after
- * installing the handlers.
+ * Wait until one of fds is ready, deadline_ms (fk_now_ms() clock, or
+ * FK_WAIT_FOREVER) has passed, or a caught signal is taken (any: a stop,
+ * SIGCHLD, SIGUSR1...; the caller looks at its flags).  The count ready, 0 at
+ * the deadline, -1 with errno EINTR for a signal or another errno on failure.
+ * It does not look at fk_sig_stop: a program may go on waiting after a stop
+ * (for a child to end, for a reader's last word), and a second stop still
+ * ends such a wait.
  */
-void fk_wait_stop_on(volatile sig_atomic_t *stop);
+int fk_wait_fds(struct pollfd *fds, nfds_t n, long long deadline_ms);
 
 /*
- * Wait until fd is ready for ev (POLLIN/POLLOUT) or deadline_ms (fk_now_ms()
- * clock) has passed.  1 ready (*revents set when not NULL), 0 deadline,
- * -1 with errno EINTR when a stop signal came (now or before), other errno
- * on failure.
+ * For I/O in the middle of an exchange: wait until fd is ready for ev
+ * (POLLIN/POLLOUT) or deadline_ms has passed.  1 ready (*revents set when not
+ * NULL), 0 at the deadline, -1 with errno EINTR at once while fk_sig_stop is
+ * set (a stop now or before), other errno on failure.  Other signals do not
+ * end it.
  */
 int fk_wait(int fd, short ev, long long deadline_ms, short *revents);
 

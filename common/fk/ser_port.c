@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <linux/serial.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "fk_exit.h"
+#include "fk_sig.h"
 #include "fk_wait.h"
 #include "num_parse.h"
 #include "ser_line.h"
@@ -78,33 +78,14 @@ restore_all(void)
 	}
 }
 
-static void
-on_signal(int sig)
-{
-	restore_all();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
+/* Once: at exit, and on a stop signal that kills a program not catching it. */
 static void
 set_handlers(void)
 {
-	struct sigaction sa, old;
-	const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-
 	if (handlers_set++)
 		return;
 	atexit(restore_all);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		/* A program with its own handler restores via ser_close(). */
-		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_DFL)
-			continue;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, NULL);
-	}
+	fk_sig_on_death(restore_all);
 }
 
 /*
@@ -425,12 +406,6 @@ ser_flush_input(struct ser_port *p)
 		ser_tcp_drain(p->fd);
 	else
 		tcflush(p->fd, TCIFLUSH);
-}
-
-void
-ser_stop_on(volatile sig_atomic_t *flag)
-{
-	fk_wait_stop_on(flag);
 }
 
 /* fk_wait() until deadline; a stop signal ends it at once (EINTR). */

@@ -3,7 +3,6 @@
 #define SER_PORT_H
 
 #include <stddef.h>
-#include <signal.h>
 #include <sys/types.h>
 
 #include "fk_clock.h"
@@ -20,7 +19,8 @@ int ser_baud_ok(long long baud);
 /*
  * Open path exclusively and set it to raw 8N1 at baud, no flow control.
  * The line's previous settings are restored by ser_close(), at exit(), and
- * on SIGINT/SIGTERM/SIGHUP.  Returns NULL with errbuf holding the reason and
+ * on a SIGINT/SIGTERM/SIGHUP that kills the program (fk_sig_on_death(); a
+ * program catching them with fk_sig_init() ends through ser_close()).  Returns NULL with errbuf holding the reason and
  * *status an fk_exit code (FK_NODEV, FK_LOCKED).
  */
 struct ser_port *ser_open(const char *path, int baud, int *status,
@@ -50,20 +50,10 @@ int ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms);
 /*
  * Wait up to timeout_ms for at least one byte, then return what is there (up
  * to n).  Returns the count, 0 on timeout, -1 on error (EIO when the device
- * went away).
+ * went away, EINTR at once when a stop signal came: fk_wait()).
  */
 ssize_t ser_read(struct ser_port *p, void *buf, size_t n, int timeout_ms);
 
-
-
-
-/*
- * Let a program's stop flag (set by its SIGTERM/SIGINT handler) cut a wait
- * short: ser_read()/ser_write() then fail with EINTR instead of waiting out
- * their deadline, even when the signal came just before the wait began
- * (fk_wait_stop_on(): the stop signals are taken only inside waits).
- */
-void ser_stop_on(volatile sig_atomic_t *flag);
 
 /*
  * Leave DTR up when the line is closed, by this program and by the next one

@@ -25,6 +25,8 @@
 #include "fk/fk_cli.h"
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "fk/num_parse.h"
 #include "fk/pty_sim.h"
 
@@ -44,15 +46,6 @@ struct call {
 	char line[256];
 	size_t len;
 };
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void
 event(struct call *c, const char *what)
@@ -196,7 +189,7 @@ serve(struct call *c)
 {
 	char buf[512];
 
-	while (!stop) {
+	while (!fk_sig_stop) {
 		/* With nobody on the line the master only reports a hang-up: not polled then. */
 		struct pollfd p[3] = { { .fd = c->opens ? c->ps.master : -1, .events = POLLIN },
 			{ .fd = c->meter, .events = c->online ? POLLIN : 0 },
@@ -204,7 +197,7 @@ serve(struct call *c)
 		long long now;
 		ssize_t n;
 
-		if (poll(p, 3, 50) == -1 && errno != EINTR)
+		if (fk_wait_fds(p, 3, fk_now_ms() + 50) == -1 && errno != EINTR)
 			err(FK_IO, "poll");
 		now = fk_now_ms();
 		if (p[0].revents & POLLIN)
@@ -237,7 +230,6 @@ main(int argc, char **argv)
 	};
 	struct call c = { .echo = 1, .guard_ms = 1000 };
 	const char *link = NULL, *meter = NULL, *logpath = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct termios t;
 	int ch;
 
@@ -254,9 +246,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || link == NULL || meter == NULL)
 		fk_usage(usage_lines, 0);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	fk_sig_init();
+	fk_sig_block();
 	if (logpath && (c.log = fopen(logpath, "a")) == NULL)
 		err(FK_NODEV, "%s", logpath);
 	if ((c.meter = open(meter, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) == -1)

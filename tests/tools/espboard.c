@@ -22,6 +22,7 @@
 
 #include "fk/fk_cli.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_wait.h"
 #include "fk/num_parse.h"
 
 #define BOARD_BUF 255
@@ -107,7 +108,7 @@ main(int argc, char **argv)
 	pfd[1] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	/* Like the firmware's loop(), it never ends by itself; input ending only stops sending. */
 	for (;;) {
-		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+		if (fk_wait_fds(pfd, 2, FK_WAIT_FOREVER) == -1 && errno != EINTR)
 			err(FK_SOFTWARE, "poll");
 		if (pfd[0].revents)
 			log_datagram(fd);

@@ -21,13 +21,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "chat/at_result.h"
 #include "fk/fk_io.h"
 #include "fk/fk_cli.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "fk/num_parse.h"
 #include "fk/pty_sim.h"
 
@@ -71,26 +72,24 @@ struct sim {
 	size_t len;
 };
 
-static volatile sig_atomic_t got_signal;
-
+/* Caught only so that the end of the --on-connect peer cuts a wait short. */
 static void
-on_signal(int sig)
+on_child(int sig)
 {
-	got_signal = sig;
+	(void)sig;
 }
 
 /* Bytes to the client, paced when --byte-delay is set; drop=1 gives up when the line is full. */
 static void
 out(struct sim *s, const char *buf, size_t n, int drop)
 {
-	struct timespec d = { s->byte_delay_ms / 1000, (s->byte_delay_ms % 1000) * 1000000L };
 	size_t step = s->byte_delay_ms ? 1 : n;
 
-	while (n > 0 && !got_signal) {
+	while (n > 0 && !fk_sig_stop) {
 		struct pollfd p = { .fd = s->ps.master, .events = POLLOUT };
 		ssize_t w;
 
-		if (poll(&p, 1, drop ? 0 : 1000) <= 0)
+		if (fk_wait_fds(&p, 1, fk_now_ms() + (drop ? 0 : 1000)) <= 0)
 			return;
 		if ((w = write(s->ps.master, buf, n < step ? n : step)) <= 0) {
 			if (w == -1 && (errno == EAGAIN || errno == EINTR))
@@ -100,7 +99,7 @@ out(struct sim *s, const char *buf, size_t n, int drop)
 		buf += w;
 		n -= (size_t)w;
 		if (s->byte_delay_ms && n > 0)
-			nanosleep(&d, NULL);
+			fk_io_pause(s->byte_delay_ms, NULL);
 	}
 }
 
@@ -169,14 +168,17 @@ connected(struct sim *s)
 		fcntl(s->ps.master, F_SETFL, fl & ~O_NONBLOCK);
 		dup2(s->ps.master, 0);
 		dup2(s->ps.master, 1);
+		fk_sig_child();
 		execl("/bin/sh", "sh", "-c", s->on_connect, (char *)NULL);
 		_exit(127);
 	}
 	/* No URCs meanwhile: the peer owns the line until it exits. */
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		if (got_signal)
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (fk_sig_stop)
 			kill(pid, SIGTERM);
-	if (!got_signal)
+		fk_wait_fds(NULL, 0, FK_WAIT_FOREVER);	/* until SIGCHLD or a stop */
+	}
+	if (!fk_sig_stop)
 		out_line(s, "NO CARRIER");
 }
 
@@ -187,7 +189,7 @@ dial(struct sim *s)
 		out_line(s, "+CME ERROR: 11");
 		return;
 	}
-	fk_io_pause(s->dial_delay_ms, &got_signal);
+	fk_io_pause(s->dial_delay_ms, NULL);
 	if (s->dial == DIAL_SILENT)
 		return;
 	if (s->dial != DIAL_CONNECT) {
@@ -322,14 +324,14 @@ serve(struct sim *s)
 {
 	char buf[256];
 
-	while (!got_signal) {
+	while (!fk_sig_stop) {
 		struct pollfd p = { .fd = s->ps.master, .events = POLLIN };
 		long long wait = s->nurcs ? s->next_urc_at - fk_now_ms() : 1000;
 		ssize_t n;
 
-		if (poll(&p, 1, wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait) > 0 &&
+		if (fk_wait_fds(&p, 1, fk_now_ms() + (wait < 0 ? 0 : wait)) > 0 &&
 		    (n = read(s->ps.master, buf, sizeof(buf))) > 0)
-			for (ssize_t i = 0; i < n && !got_signal; i++)
+			for (ssize_t i = 0; i < n && !fk_sig_stop; i++)
 				byte_in(s, buf[i]);
 		urc_due(s);
 	}
@@ -417,13 +419,11 @@ main(int argc, char **argv)
 	struct sim s = { .echo = 1, .echo_default = 1, .urc_interval_ms = 1000,
 	    .connect_text = "CONNECT 115200" };
 	const char *link = NULL, *logpath = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
 
 	parse_args(argc, argv, &s, &link, &logpath);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	fk_sig_init();
+	fk_sig_catch(SIGCHLD, on_child);
+	fk_sig_block();
 	if (logpath && (s.log = fopen(logpath, "a")) == NULL)
 		err(FK_NODEV, "%s", logpath);
 	if (pty_sim_open(&s.ps, link) == -1)

@@ -24,6 +24,8 @@
 #include "fk/fk_cli.h"
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "fk/num_parse.h"
 #include "fk/ser_tcp.h"
 
@@ -48,28 +50,14 @@ struct way {
 	int eof;
 };
 
-static volatile sig_atomic_t stop;
 static long long dmin, dmax, cut = -1;
 static int rst;
 static uint64_t rng = 88172645463325252ULL;
 
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static int
 wait_up(int fd, short ev, long long deadline)
 {
-	struct pollfd p = { .fd = fd, .events = ev };
-	long long left = deadline - fk_now_ms();
-	int rc = poll(&p, 1, left < 0 ? 0 : (int)left);
-
-	if (rc == -1 && errno == EINTR && !stop)
-		rc = 0;
-	return rc;
+	return fk_wait(fd, ev, deadline, NULL);
 }
 
 static long long
@@ -163,7 +151,7 @@ serve(int cl, const char *target)
 		close(cl);
 		return;
 	}
-	while (!stop) {
+	while (!fk_sig_stop) {
 		struct pollfd p[2] = { { .fd = cl, .events = w[0].eof ? 0 : POLLIN },
 			{ .fd = up, .events = w[1].eof ? 0 : POLLIN } };
 		long long wait = 200;
@@ -174,7 +162,7 @@ serve(int cl, const char *target)
 				long long d = w[i].head->due - fk_now_ms();
 				wait = d < wait ? (d < 0 ? 0 : d) : wait;
 			}
-		if (poll(p, 2, (int)wait) == -1 && errno != EINTR)
+		if (fk_wait_fds(p, 2, fk_now_ms() + wait) == -1 && errno != EINTR)
 			break;
 		for (int i = 0; i < 2; i++)
 			if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
@@ -229,7 +217,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct sigaction act = { .sa_handler = on_signal };
 	char target[300] = SER_TCP_PREFIX;
 	int ch, ls, on = 1;
 
@@ -248,17 +235,20 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || sa.sin_port == 0 || target[strlen(SER_TCP_PREFIX)] == '\0')
 		fk_usage(usage_lines, 0);
-	sigemptyset(&act.sa_mask);
-	sigaction(SIGTERM, &act, NULL);
-	sigaction(SIGINT, &act, NULL);
-	if ((ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	fk_sig_init();
+	fk_sig_block();
+	if ((ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1 ||
 	    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
 	    bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == -1 || listen(ls, 4) == -1)
 		err(FK_NODEV, "listen");
-	while (!stop) {
-		int cl = accept4(ls, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (cl == -1) {
-			if (errno != EINTR)
+	while (!fk_sig_stop) {
+		struct pollfd lp = { .fd = ls, .events = POLLIN };
+		int cl;
+
+		if (fk_wait_fds(&lp, 1, FK_WAIT_FOREVER) <= 0)
+			continue;
+		if ((cl = accept4(ls, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
 				warn("accept");
 			continue;
 		}

@@ -19,6 +19,8 @@
 
 #include "fk/fk_cli.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_sig.h"
+#include "fk/fk_wait.h"
 #include "fk/num_parse.h"
 
 #define CLIENTS 64
@@ -33,17 +35,9 @@ struct client {
 	int fd;
 };
 
-static volatile sig_atomic_t stop;
 static uint64_t rng;
 static double loss;
 static long long passed[2], dropped[2];	/* [0] toward the target, [1] back */
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 /* xorshift64*: small, fast, and the same sequence for the same seed. */
 static int
@@ -117,7 +111,6 @@ main(int argc, char **argv)
 	struct pollfd pfd[CLIENTS + 1];
 	struct sockaddr_in listen_at = { 0 }, target = { 0 }, from;
 	socklen_t len;
-	sigset_t block, unblocked;
 	struct client *c;
 	ssize_t n;
 	int ch, fd, nc = 0;
@@ -139,18 +132,14 @@ main(int argc, char **argv)
 	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&listen_at, sizeof(listen_at)) == -1)
 		err(FK_NODEV, "listen socket");
-	/* Signals wait for ppoll, so a stop is never missed between the check and the wait. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &unblocked);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	while (!stop) {
+	/* Stops are taken only in the wait, so one is never missed between the check and it. */
+	fk_sig_init();
+	fk_sig_block();
+	while (!fk_sig_stop) {
 		pfd[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
 		for (int i = 0; i < nc; i++)
 			pfd[i + 1] = (struct pollfd){ .fd = cl[i].fd, .events = POLLIN };
-		if (ppoll(pfd, nc + 1, NULL, &unblocked) == -1) {
+		if (fk_wait_fds(pfd, (nfds_t)nc + 1, FK_WAIT_FOREVER) == -1) {
 			if (errno == EINTR)
 				continue;
 			err(FK_SOFTWARE, "poll");
