@@ -44,12 +44,11 @@ static const char *const usage[] = {
 };
 
 struct opts {
-	const char *dev, *state, *dump, *decode;
-	int baud, naddr, tries, timeout_ms, trace, strict, kinds, live_opts;
+	struct tem_opt_line m;	/* the meter line: -d -b -a --retries --timeout --trace --tz ... */
+	const char *state, *dump, *decode;
+	int strict, kinds, live_opts;
 	int taken_fd, progress;
 	unsigned long first;	/* --first: newest records of a ring the state does not know */
-	uint8_t addr[TEM_MAX_METERS];
-	struct ser_line line;
 	struct tem_sel sel;
 };
 
@@ -93,8 +92,8 @@ struct meter {
 	struct tem_prev prev;		/* for the deltas */
 };
 
-enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_RETRIES,
-	O_TIMEOUT, O_TRACE, O_FIRST, O_TAKEN, O_PROGRESS, O_HELP, O_VERSION, O_TZ, O_LINE };
+enum { O_LAST = 256, O_FROM, O_TO, O_STATE, O_DUMP, O_DECODE, O_STRICT, O_FIRST, O_TAKEN,
+	O_PROGRESS, O_HELP, O_VERSION, O_LINE };
 
 static long long
 time_arg(const char *opt, const char *s)
@@ -137,11 +136,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "dump", required_argument, NULL, O_DUMP },
 		{ "decode", required_argument, NULL, O_DECODE },
 		{ "strict", no_argument, NULL, O_STRICT },
-		{ "retries", required_argument, NULL, O_RETRIES },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "trace", no_argument, NULL, O_TRACE },
-		SER_LINE_OPTIONS(O_LINE),
-		{ "tz", required_argument, NULL, O_TZ },
+		TEM_OPT_LINE_OPTIONS(O_LINE),
 		{ "first", required_argument, NULL, O_FIRST },
 		{ "taken-fd", required_argument, NULL, O_TAKEN },
 		{ "progress", no_argument, NULL, O_PROGRESS },
@@ -152,17 +147,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	ser_line_init(&o->line);
-	o->baud = 9600;
-	o->tries = 3;
-	o->timeout_ms = 1000;
+	tem_opt_line_init(&o->m);
 	o->taken_fd = -1;
-	while ((c = getopt_long(argc, argv, "d:b:a:k:", lo, NULL)) != -1) {
-		o->live_opts += c != O_DECODE && c != O_STRICT && c != O_TZ;
+	while ((c = getopt_long(argc, argv, TEM_OPT_LINE_SHORT "k:", lo, NULL)) != -1) {
+		o->live_opts += c != O_DECODE && c != O_STRICT && c != O_LINE + TEM_OPT_TZ;
 		switch (c) {
-		case 'd': o->dev = optarg; break;
-		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a': tem_addr_named_arg(o->addr, &o->naddr, optarg); break;
 		case 'k': add_kind(o, optarg); break;
 		case O_LAST: o->sel.last = (unsigned long)num_arg("--last", optarg, 1, 100000); break;
 		case O_FROM: o->sel.from = time_arg("--from", optarg); o->sel.has_from = 1; break;
@@ -171,10 +160,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_DUMP: o->dump = optarg; break;
 		case O_DECODE: o->decode = optarg; break;
 		case O_STRICT: o->strict = 1; break;
-		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
-		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
-		case O_TRACE: o->trace = 1; break;
-		case O_TZ: tem_tz_arg("--tz", optarg); break;
 		case O_FIRST: o->first = (unsigned long)num_arg("--first", optarg, 1, 100000); break;
 		case O_TAKEN:
 			o->taken_fd = (int)num_arg("--taken-fd", optarg, 3, 1023);
@@ -184,14 +169,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_PROGRESS: o->progress = 1; break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
-		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);
+		default: if (!tem_opt_line_arg(&o->m, O_LINE, c, optarg)) fk_usage(usage, 0);
 		}
 	}
 	if (optind != argc)
 		fk_usage(usage, 0);
 	if (o->decode && o->live_opts)
 		conflict("--decode reads a dump: it takes no device, meter or selection options");
-	if (!o->decode && o->dev == NULL)
+	if (!o->decode && o->m.dev == NULL)
 		conflict("-d is required (or --decode)");
 	if (o->sel.has_from && o->sel.has_to && o->sel.from >= o->sel.to)
 		conflict("--from must be before --to");
@@ -199,8 +184,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		conflict("--first and --taken-fd need --state");
 	if (isatty(STDERR_FILENO))
 		o->progress = 1;
-	if (o->naddr == 0)
-		tem_addr_arg(o->addr, &o->naddr, "1");
+	tem_opt_line_done(&o->m);
 	if (o->kinds == 0)
 		o->kinds = 7;
 }
@@ -360,7 +344,7 @@ link_failed(struct run *r, const struct meter *mt, enum tem_status s)
 		r->stop = 1;
 		return FK_SIGNAL;
 	}
-	warnx("%s: %s", r->o->dev, tem_link_error(&r->l, mt->addr, msg, sizeof(msg)));
+	warnx("%s: %s", r->o->m.dev, tem_link_error(&r->l, mt->addr, msg, sizeof(msg)));
 	if (s == TEM_EIO)
 		r->stop = 1;
 	return tem_status_exit(s);
@@ -441,7 +425,7 @@ read_setup(struct run *r, struct meter *mt, long long written)
 	if ((rc = read_ram(r, mt, TEM_RAM_CFG, TEM_RAM_CFG_N)) != FK_OK)
 		return rc;
 	if (tem_meter_cfg(&mt->m, mt->ram, &why) == -1) {
-		warnx("%s: meter %u: %s", r->o->dev, mt->addr, why);
+		warnx("%s: meter %u: %s", r->o->m.dev, mt->addr, why);
 		mt->have_cfg = -1;
 		return FK_PROTO;
 	}
@@ -485,7 +469,7 @@ deliver(struct run *r, struct meter *mt, enum tem_kind k, unsigned slot, uint32_
 			return rc;
 	if (r->o->strict && !tem_rec_cs_ok(rec)) {
 		warnx("%s: meter %u: %s record at 0x%06lX: record checksum mismatch",
-		    r->o->dev, mt->addr, tem_kind_name(k), (unsigned long)at);
+		    r->o->m.dev, mt->addr, tem_kind_name(k), (unsigned long)at);
 		return FK_PROTO;
 	}
 	if ((o = tem_rec_json(rec, &mt->m, k, &why)) == NULL)
@@ -539,7 +523,7 @@ say_gone(struct run *r, struct meter *mt, enum tem_kind k, const struct tem_resu
 
 	warnx("%s: meter %u: %s archive no longer holds the record delivered last "
 	    "(%s, slot %u): reset or overwritten; reading the records after it",
-	    r->o->dev, mt->addr, tem_kind_name(k),
+	    r->o->m.dev, mt->addr, tem_kind_name(k),
 	    tem_when_iso(iso, sizeof(iso), res->period), res->slot);
 }
 
@@ -582,7 +566,7 @@ read_ring(struct run *r, struct meter *mt, enum tem_kind k, const uint8_t *first
 		return r->stop = 1, FK_SIGNAL;
 	if (next < 0) {
 		warnx("%s: meter %u: %s pointer 0x%08lX is not a slot of its ring",
-		    r->o->dev, mt->addr, tem_kind_name(k), (unsigned long)ptr);
+		    r->o->m.dev, mt->addr, tem_kind_name(k), (unsigned long)ptr);
 		return FK_PROTO;
 	}
 	if (e) {
@@ -631,7 +615,7 @@ replan:
 		if ((why = skip_reason(&r->o->sel, rec, last, &per)) != NULL) {
 			if (*why)
 				warnx("%s: meter %u: %s record at 0x%06lX: %s; skipped",
-				    r->o->dev, mt->addr, tem_kind_name(k), (unsigned long)at, why);
+				    r->o->m.dev, mt->addr, tem_kind_name(k), (unsigned long)at, why);
 			dump_line(r, TEM_DUMP_FLASH, mt->addr, at, rec, TEM_REC_SIZE);
 			continue;
 		}
@@ -647,7 +631,7 @@ replan:
 	    !r->o->sel.has_to) {
 		warnx("%s: meter %u: %s archive holds nothing after %s, the record delivered "
 		    "last: meter clock set back? remove its state entry to read it again",
-		    r->o->dev, mt->addr, tem_kind_name(k), tem_when_iso(iso, sizeof(iso), res.period));
+		    r->o->m.dev, mt->addr, tem_kind_name(k), tem_when_iso(iso, sizeof(iso), res.period));
 		return FK_PARTIAL;
 	}
 	return FK_OK;
@@ -700,7 +684,7 @@ read_full(struct run *r, struct meter *mt)
 		return rc;
 	tem_meter_id(&mt->m, mt->ram);
 	if (tem_flash_layout(mt->m.flash_type, mt->rg) == 0) {
-		warnx("%s: meter %u: unknown FLASH_TYPE 0x%04X", r->o->dev, mt->addr,
+		warnx("%s: meter %u: unknown FLASH_TYPE 0x%04X", r->o->m.dev, mt->addr,
 		    mt->m.flash_type);
 		return FK_PROTO;
 	}
@@ -714,7 +698,7 @@ read_full(struct run *r, struct meter *mt)
 	}
 	if (tem_state_other(&r->st, mt->addr, mt->m.serial, &other))
 		warnx("%s: meter %u: serial %lu answers where %lu did: meter replaced? "
-		    "reading its archive as a new meter's", r->o->dev, mt->addr,
+		    "reading its archive as a new meter's", r->o->m.dev, mt->addr,
 		    (unsigned long)mt->m.serial, (unsigned long)other);
 	return read_rings(r, mt, NULL);
 }
@@ -768,9 +752,9 @@ fast_ring(struct run *r, struct meter *mt, const struct tem_mark *mark, enum tem
 			why = "the slot before no longer holds the record delivered last";
 	}
 	if (why != NULL) {
-		if (r->o->trace)
+		if (r->o->m.trace)
 			warnx("%s: meter %u: %s record at 0x%06lX does not follow the one "
-			    "delivered last: %s; reading the full way", r->o->dev, mt->addr,
+			    "delivered last: %s; reading the full way", r->o->m.dev, mt->addr,
 			    tem_kind_name(k), (unsigned long)at, why);
 		return FULL_WAY;
 	}
@@ -1047,7 +1031,6 @@ main(int argc, char **argv)
 	struct opts o;
 	struct run r = { .o = &o };
 	struct ser_port *port;
-	char why[256];
 	int st, good = 0, bad = FK_OK;
 
 	parse_opts(argc, argv, &o);
@@ -1055,14 +1038,9 @@ main(int argc, char **argv)
 	if (o.decode)
 		return decode(&o);
 	open_files(&r);
-	if ((port = ser_open_line(o.dev, o.baud, &o.line, &st, why, sizeof(why))) == NULL)
-		errx(st, "%s: %s", o.dev, why);
-	tem_link_init(&r.l, port);
-	r.l.tries = o.tries;
-	r.l.timeout_ms = o.timeout_ms;
-	r.l.trace = o.trace ? stderr : NULL;
-	for (int i = 0; i < o.naddr && !r.stop && !fk_sig_stop; i++) {
-		int rc = read_meter(&r, o.addr[i]);
+	port = tem_opt_line_open(&o.m, &r.l);
+	for (int i = 0; i < o.m.naddr && !r.stop && !fk_sig_stop; i++) {
+		int rc = read_meter(&r, o.m.addr[i]);
 		good += rc == FK_OK;
 		bad = rc == FK_OK ? bad : worse(bad, rc);
 	}

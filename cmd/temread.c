@@ -29,53 +29,30 @@ static const char *const usage[] = {
 	NULL
 };
 
-struct opts {
-	const char *dev;
-	int baud, naddr, tries, timeout_ms, trace;
-	uint8_t addr[TEM_MAX_METERS];
-	struct ser_line line;
-};
-
-enum { O_RETRIES = 256, O_TIMEOUT, O_TRACE, O_HELP, O_VERSION, O_TZ, O_LINE };
+enum { O_HELP = 256, O_VERSION, O_LINE };
 
 static void
-parse_opts(int argc, char **argv, struct opts *o)
+parse_opts(int argc, char **argv, struct tem_opt_line *o)
 {
 	static const struct option lo[] = {
-		{ "retries", required_argument, NULL, O_RETRIES },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "trace", no_argument, NULL, O_TRACE },
-		SER_LINE_OPTIONS(O_LINE),
-		{ "tz", required_argument, NULL, O_TZ },
+		TEM_OPT_LINE_OPTIONS(O_LINE),
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
-	memset(o, 0, sizeof(*o));
-	ser_line_init(&o->line);
-	o->baud = 9600;
-	o->tries = 3;
-	o->timeout_ms = 1000;
-	while ((c = getopt_long(argc, argv, "d:b:a:", lo, NULL)) != -1) {
+	tem_opt_line_init(o);
+	while ((c = getopt_long(argc, argv, TEM_OPT_LINE_SHORT, lo, NULL)) != -1) {
 		switch (c) {
-		case 'd': o->dev = optarg; break;
-		case 'b': o->baud = ser_baud_arg("-b", optarg); break;
-		case 'a': tem_addr_named_arg(o->addr, &o->naddr, optarg); break;
-		case O_RETRIES: o->tries = (int)num_arg("--retries", optarg, 1, 20); break;
-		case O_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", optarg, 10, 60000); break;
-		case O_TRACE: o->trace = 1; break;
-		case O_TZ: tem_tz_arg("--tz", optarg); break;
 		case O_HELP: fk_usage(usage, 1);
 		case O_VERSION: fk_version();
-		default: if (!ser_line_opt(&o->line, O_LINE, c, optarg)) fk_usage(usage, 0);
+		default: if (!tem_opt_line_arg(o, O_LINE, c, optarg)) fk_usage(usage, 0);
 		}
 	}
 	if (optind != argc || o->dev == NULL)
 		fk_usage(usage, 0);
-	if (o->naddr == 0)
-		o->addr[o->naddr++] = 1;
+	tem_opt_line_done(o);
 }
 
 static cJSON *
@@ -195,23 +172,17 @@ worse(int a, int b)
 int
 main(int argc, char **argv)
 {
-	struct opts o;
+	struct tem_opt_line o;
 	struct ser_port *port;
 	struct tem_link l;
 	struct tem_span plan[MAX_READS];
 	size_t nplan = tem_map_plan(tem_map_needed, tem_map_nneeded, TEM_MAXDATA, plan, MAX_READS);
-	char why[256];
 	int st, good = 0, bad = FK_OK;
 	cJSON *line;
 
 	parse_opts(argc, argv, &o);
 	jsonl_init();
-	if ((port = ser_open_line(o.dev, o.baud, &o.line, &st, why, sizeof(why))) == NULL)
-		errx(st, "%s: %s", o.dev, why);
-	tem_link_init(&l, port);
-	l.tries = o.tries;
-	l.timeout_ms = o.timeout_ms;
-	l.trace = o.trace ? stderr : NULL;
+	port = tem_opt_line_open(&o, &l);
 	for (int i = 0; i < o.naddr; i++) {
 		enum tem_status s = read_meter(&l, o.dev, o.addr[i], plan, nplan,
 		    bad == FK_IO, &line);

@@ -1,4 +1,5 @@
 #include <err.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fk/fk_exit.h"
@@ -83,4 +84,54 @@ tem_tz_arg(const char *opt, const char *zone)
 
 	if (tem_tz_set(zone, why, sizeof(why)) == -1)
 		errx(FK_USAGE, "%s: %s", opt, why);
+}
+
+void
+tem_opt_line_init(struct tem_opt_line *o)
+{
+	memset(o, 0, sizeof(*o));
+	ser_line_init(&o->line);
+	o->baud = 9600;
+	o->tries = 3;
+	o->timeout_ms = 1000;
+}
+
+int
+tem_opt_line_arg(struct tem_opt_line *o, int base, int c, char *arg)
+{
+	switch (c) {
+	case 'd': o->dev = arg; return 1;
+	case 'b': o->baud = ser_baud_arg("-b", arg); return 1;
+	case 'a': tem_addr_named_arg(o->addr, &o->naddr, arg); return 1;
+	}
+	switch (c - base) {
+	case TEM_OPT_RETRIES: o->tries = (int)num_arg("--retries", arg, 1, 20); return 1;
+	case TEM_OPT_TIMEOUT: o->timeout_ms = (int)num_arg("--timeout", arg, 10, 60000); return 1;
+	case TEM_OPT_TRACE: o->trace = 1; return 1;
+	case TEM_OPT_TZ: tem_tz_arg("--tz", arg); return 1;
+	}
+	return ser_line_opt(&o->line, base + TEM_OPT_SER, c, arg);
+}
+
+void
+tem_opt_line_done(struct tem_opt_line *o)
+{
+	if (o->naddr == 0)
+		tem_addr_arg(o->addr, &o->naddr, "1");
+}
+
+struct ser_port *
+tem_opt_line_open(const struct tem_opt_line *o, struct tem_link *l)
+{
+	struct ser_port *port;
+	char why[256];
+	int st;
+
+	if ((port = ser_open_line(o->dev, o->baud, &o->line, &st, why, sizeof(why))) == NULL)
+		errx(st, "%s: %s", o->dev, why);
+	tem_link_init(l, port);
+	l->tries = o->tries;
+	l->timeout_ms = o->timeout_ms;
+	l->trace = o->trace ? stderr : NULL;
+	return port;
 }
