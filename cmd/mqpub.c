@@ -26,6 +26,7 @@
 #include "fk/fk_cli.h"
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_lines.h"
 #include "mq/mq_disc.h"
 #include "mq/mq_disc_file.h"
 #include "mq/mq_json.h"
@@ -180,11 +181,10 @@ struct pub {
 	long verify_err;	/* why OpenSSL did not accept the broker's certificate */
 	long long t_attempt, t_retry, t_tick;
 	/* stdin */
-	char *in;
-	size_t in_start, in_len, in_cap;
-	int in_eof, in_stop, discarding, stopping, full;
+	struct fk_lines in;	/* in.lineno: the line last read */
+	int in_eof, in_stop, stopping, full;
 	long long t_eof;
-	uint64_t lineno, next_seq;
+	uint64_t next_seq;
 	/* messages not in the ring: this line's, and spilled ones bound for the spool */
 	struct mq_msg *stage, **stage_tail, *batch, **batch_tail;
 	size_t stage_bytes, batch_bytes;
@@ -238,7 +238,7 @@ host_port(const struct pub *p)
 static void
 bad_line(struct pub *p, const char *why)
 {
-	warnx("line %" PRIu64 ": %s", p->lineno, why);
+	warnx("line %" PRIu64 ": %s", p->in.lineno, why);
 	p->skipped++;
 	while (p->stage) {
 		struct mq_msg *m = p->stage;
@@ -259,7 +259,7 @@ stage_msg(struct pub *p, struct mq_msg *m)
 	if (m == NULL)
 		return -2;
 	m->seq = p->next_seq++;
-	m->line = p->lineno;
+	m->line = p->in.lineno;
 	list_add(&p->stage_tail, m);
 	p->stage_bytes += rec_bytes(m);
 	p->stage_checked = 0;
@@ -332,7 +332,7 @@ take_json(struct pub *p, const char *s, size_t len)
 	if (p->disc && (rc = mq_disc_record(p->disc, rec, p->topic_buf, (size_t)tl,
 	    disc_add, p, err, sizeof(err))) != 0) {
 		if (rc == 1)
-			warnx("line %" PRIu64 ": --discovery-id: %s; not announced", p->lineno, err);
+			warnx("line %" PRIu64 ": --discovery-id: %s; not announced", p->in.lineno, err);
 		if (rc == -2 || rc == -1)
 			errx(FK_SOFTWARE, "out of memory");
 		rc = 0;
@@ -465,56 +465,36 @@ place(struct pub *p)
 static void
 feed(struct pub *p)
 {
+	char *s;
+	size_t len;
+
 	for (;;) {
 		if (p->stage && !place(p))
 			return;
 		if (p->in_stop)
 			return;
-		char *s = p->in + p->in_start;
-		size_t n = p->in_len - p->in_start, len;
-		char *nl = memchr(s, '\n', n);
-
-		if (nl == NULL && !p->in_eof) {
-			if (p->discarding) {
-				p->in_start = p->in_len;
-			} else if (n > LINE_LIMIT) {
-				p->lineno++;
-				bad_line(p, "longer than 262144 bytes");
-				p->discarding = 1;
-				p->in_start = p->in_len;
-			}
-			return;
-		}
-		if (nl == NULL && n == 0)
-			return;
-		len = nl ? (size_t)(nl - s) : n;
-		p->in_start += nl ? len + 1 : n;
-		if (p->discarding) {
-			p->discarding = 0;
-			continue;
-		}
-		p->lineno++;
-		if (len > LINE_LIMIT) {
+		switch (fk_lines_next(&p->in, p->in_eof, &s, &len)) {
+		case FK_LINES_LINE:
+			take_line(p, s, len);
+			break;
+		case FK_LINES_LONG:
 			bad_line(p, "longer than 262144 bytes");
-			continue;
+			break;
+		default:
+			return;
 		}
-		take_line(p, s, len);
 	}
 }
 
 static void
 read_input(struct pub *p)
 {
-	ssize_t r;
+	size_t room;
+	char *to = fk_lines_room(&p->in, &room);
+	ssize_t r = read(STDIN_FILENO, to, room);
 
-	if (p->in_start > 0) {
-		memmove(p->in, p->in + p->in_start, p->in_len - p->in_start);
-		p->in_len -= p->in_start;
-		p->in_start = 0;
-	}
-	r = read(STDIN_FILENO, p->in + p->in_len, p->in_cap - 1 - p->in_len);
 	if (r > 0) {
-		p->in_len += (size_t)r;
+		fk_lines_put(&p->in, (size_t)r);
 		return;
 	}
 	if (r == -1 && (errno == EINTR || errno == EAGAIN))
@@ -1264,7 +1244,7 @@ static int
 input_done(const struct pub *p)
 {
 	return (p->in_eof || p->in_stop) && p->stage == NULL &&
-	    (p->in_stop || p->in_start == p->in_len);
+	    (p->in_stop || fk_lines_pending(&p->in) == 0);
 }
 
 static int
@@ -1323,7 +1303,7 @@ finish(struct pub *p, int why)
 	}
 	if (why == FK_SIGNAL)
 		snprintf(head, sizeof(head), "stopped by signal after line %" PRIu64 "; ",
-		    p->lineno);
+		    p->in.lineno);
 	if (saved)
 		snprintf(fate, sizeof(fate), "kept in spool %s", dir);
 	else
@@ -1335,15 +1315,15 @@ finish(struct pub *p, int why)
 		warnx("%s%" PRIu64 " message%s not acknowledged; %s", head, n,
 		    n == 1 ? "" : "s", fate);
 	else if (why == FK_SIGNAL)
-		warnx("stopped by signal after line %" PRIu64, p->lineno);
+		warnx("stopped by signal after line %" PRIu64, p->in.lineno);
 	if (full && saved && why == FK_SPOOLFULL && n)
 		warnx("%" PRIu64 " message%s not acknowledged; %s", n, n == 1 ? "" : "s", fate);
 	if (full && p->disk_full)
 		warnx("%s: no room left on its file system (%" PRIu64 " bytes free); input "
-		    "not consumed from line %" PRIu64, dir, p->disk_free, p->lineno);
+		    "not consumed from line %" PRIu64, dir, p->disk_free, p->in.lineno);
 	else if (full)
 		warnx("%s: spool full (limit %lld bytes); input not consumed from line %"
-		    PRIu64, dir, p->o->spool_max, p->lineno);
+		    PRIu64, dir, p->o->spool_max, p->in.lineno);
 	if (p->spool && !saved)
 		return FK_IO;
 	if (why == FK_TIMEOUT)
@@ -1372,7 +1352,7 @@ static void
 report_taken(struct pub *p, int force)
 {
 	const struct mq_msg *lists[] = { p->stage, p->batch };
-	uint64_t n = p->lineno;
+	uint64_t n = p->in.lineno;
 
 	if (p->o->taken_fd < 0 || (!force && fk_now_ms() < p->t_taken))
 		return;
@@ -1701,11 +1681,9 @@ open_all(struct pub *p, const struct opts *o)
 		errx(status, "%s: %s", o->spool, msg);
 	p->next_seq = p->spool ? mq_spool_next_seq(p->spool) : 0;
 	disk_look(p);
-	p->in_cap = LINE_LIMIT + READ_CHUNK + 2;
-	p->in = malloc(p->in_cap);
 	p->topic_buf = malloc(MQ_TOPIC_MAX + 2);
 	p->pend = calloc(RING_CAP, sizeof(*p->pend));
-	if (p->in == NULL || p->topic_buf == NULL || p->pend == NULL ||
+	if (fk_lines_init(&p->in, LINE_LIMIT, READ_CHUNK) == -1 || p->topic_buf == NULL || p->pend == NULL ||
 	    mq_ring_init(&p->ring, RING_CAP, RING_BYTES) == -1)
 		errx(FK_SOFTWARE, "out of memory");
 	p->stage_tail = &p->stage;
@@ -1731,7 +1709,7 @@ close_all(struct pub *p)
 		explicit_bzero(p->password, strlen(p->password));
 		free(p->password);
 	}
-	free(p->in);
+	fk_lines_free(&p->in);
 	free(p->topic_buf);
 	free(p->pend);
 	mosquitto_lib_cleanup();
