@@ -7,6 +7,23 @@
 #include "check.h"
 #include "mq/mq_poison.h"
 
+/* A new suspect: dropped at 0 with others in flight. */
+static void
+first(struct mq_poison *ps, uint64_t seq)
+{
+	*ps = (struct mq_poison){ 0 };
+	mq_poison_drop(ps, 1, seq, 3, 0);
+}
+
+/* seq sent at t, the connection dropped at t + after with inflight out; is seq set aside? */
+static int
+again(struct mq_poison *ps, uint64_t seq, size_t inflight, long long t, long long after)
+{
+	mq_poison_sent(ps, t);
+	mq_poison_drop(ps, 1, seq, inflight, t + after);
+	return mq_poison_is(ps, seq);
+}
+
 int
 main(void)
 {
@@ -21,79 +38,52 @@ main(void)
 	CHECK_INT(mq_poison_window(&ps, 20), 1);
 	CHECK_INT(mq_poison_is(&ps, 7), 0);
 	/* sent alone, dropped again within 5 s: the second time */
-	mq_poison_sent(&ps, 2000);
-	mq_poison_drop(&ps, 1, 7, 1, 6999);
-	CHECK_INT(mq_poison_is(&ps, 7), 0);
+	CHECK_INT(again(&ps, 7, 1, 2000, 4999), 0);
 	CHECK_INT(mq_poison_window(&ps, 20), 1);
 	/* the third: set aside, and only that message */
-	mq_poison_sent(&ps, 8000);
-	mq_poison_drop(&ps, 1, 7, 1, 8100);
-	CHECK_INT(mq_poison_is(&ps, 7), 1);
+	CHECK_INT(again(&ps, 7, 1, 8000, 100), 1);
 	CHECK_INT(mq_poison_is(&ps, 8), 0);
 	mq_poison_clear(&ps);
 	CHECK_INT(mq_poison_is(&ps, 7), 0);
 	CHECK_INT(mq_poison_window(&ps, 20), 20);
 
 	/* a drop 5 s or more after sending it is not counted against it: it starts over */
-	ps = (struct mq_poison){ 0 };
-	mq_poison_drop(&ps, 1, 7, 3, 0);
-	mq_poison_sent(&ps, 1000);
-	mq_poison_drop(&ps, 1, 7, 1, 6000);
-	mq_poison_sent(&ps, 7000);
-	mq_poison_drop(&ps, 1, 7, 1, 7001);
-	CHECK_INT(mq_poison_is(&ps, 7), 0);
-	mq_poison_sent(&ps, 8000);
-	mq_poison_drop(&ps, 1, 7, 1, 8001);
-	CHECK_INT(mq_poison_is(&ps, 7), 1);
+	first(&ps, 7);
+	CHECK_INT(again(&ps, 7, 1, 1000, 5000), 0);
+	CHECK_INT(again(&ps, 7, 1, 7000, 1), 0);
+	CHECK_INT(again(&ps, 7, 1, 8000, 1), 1);
 
 	/* not alone the second time: not known to be that message, starts over */
-	ps = (struct mq_poison){ 0 };
-	mq_poison_drop(&ps, 1, 7, 3, 0);
-	mq_poison_sent(&ps, 10);
-	mq_poison_drop(&ps, 1, 7, 2, 20);
-	mq_poison_sent(&ps, 30);
-	mq_poison_drop(&ps, 1, 7, 1, 40);
-	CHECK_INT(mq_poison_is(&ps, 7), 0);
+	first(&ps, 7);
+	CHECK_INT(again(&ps, 7, 2, 10, 10), 0);
+	CHECK_INT(again(&ps, 7, 1, 30, 10), 0);
 
-	/* in a row: a drop on another message, or an acknowledgement, breaks it */
-	ps = (struct mq_poison){ 0 };
-	mq_poison_drop(&ps, 1, 7, 3, 0);
-	mq_poison_sent(&ps, 10);
-	mq_poison_drop(&ps, 1, 8, 1, 20);
-	mq_poison_sent(&ps, 30);
-	mq_poison_drop(&ps, 1, 8, 1, 40);
+	/* in a row: a drop on another message breaks it */
+	first(&ps, 7);
+	CHECK_INT(again(&ps, 8, 1, 10, 10), 0);
+	CHECK_INT(again(&ps, 8, 1, 30, 10), 0);
 	CHECK_INT(mq_poison_is(&ps, 7), 0);
-	CHECK_INT(mq_poison_is(&ps, 8), 0);
-	mq_poison_sent(&ps, 50);
-	mq_poison_drop(&ps, 1, 8, 1, 60);
-	CHECK_INT(mq_poison_is(&ps, 8), 1);
-	ps = (struct mq_poison){ 0 };
-	mq_poison_drop(&ps, 1, 7, 3, 0);
-	mq_poison_sent(&ps, 10);
-	mq_poison_drop(&ps, 1, 7, 1, 20);
+	CHECK_INT(again(&ps, 8, 1, 50, 10), 1);
+	/* and so does an acknowledgement */
+	first(&ps, 7);
+	CHECK_INT(again(&ps, 7, 1, 10, 10), 0);
 	mq_poison_acked(&ps, 7, 0);
 	CHECK_INT(mq_poison_window(&ps, 20), 20);
 	mq_poison_drop(&ps, 1, 7, 1, 30);
-	mq_poison_sent(&ps, 40);
-	mq_poison_drop(&ps, 1, 7, 1, 50);
-	CHECK_INT(mq_poison_is(&ps, 7), 0);
+	CHECK_INT(again(&ps, 7, 1, 40, 10), 0);
 
 	/* a refusal of the suspect is no acknowledgement: the next still goes alone */
-	ps = (struct mq_poison){ 0 };
-	mq_poison_drop(&ps, 1, 7, 3, 0);
+	first(&ps, 7);
 	mq_poison_acked(&ps, 7, 1);
 	CHECK_INT(mq_poison_window(&ps, 20), 1);
 	mq_poison_acked(&ps, 8, 1);
 	CHECK_INT(mq_poison_window(&ps, 20), 20);
 
 	/* QoS 0 only in flight: no telling which one, nothing suspected */
-	ps = (struct mq_poison){ 0 };
-	mq_poison_drop(&ps, 1, 7, 3, 0);
+	first(&ps, 7);
 	mq_poison_drop(&ps, 0, 0, 0, 10);
 	CHECK_INT(mq_poison_window(&ps, 20), 20);
 	mq_poison_drop(&ps, 1, 7, 1, 20);
-	mq_poison_sent(&ps, 30);
-	mq_poison_drop(&ps, 1, 7, 1, 40);
-	CHECK_INT(mq_poison_is(&ps, 7), 0);
+	CHECK_INT(again(&ps, 7, 1, 30, 10), 0);
 	return check_done();
 }
