@@ -313,7 +313,8 @@ take_json(struct pub *p, const char *s, size_t len)
 	if (p->disc && (rc = mq_disc_record(p->disc, rec, p->topic_buf, (size_t)tl,
 	    disc_add, p, err, sizeof(err))) != 0) {
 		if (rc == 1)
-			warnx("line %" PRIu64 ": --discovery-id: %s; not announced", p->in.lineno, err);
+			warnx("line %" PRIu64 ": --discovery-id: %s; not announced",
+			    p->in.lineno, err);
 		if (rc == -2 || rc == -1)
 			errx(FK_SOFTWARE, "out of memory");
 		rc = 0;
@@ -1629,8 +1630,8 @@ open_all(struct pub *p, const struct opts *o)
 	disk_look(p);
 	p->topic_buf = malloc(MQ_TOPIC_MAX + 2);
 	p->pend = calloc(RING_CAP, sizeof(*p->pend));
-	if (fk_lines_init(&p->in, LINE_LIMIT, READ_CHUNK) == -1 || p->topic_buf == NULL || p->pend == NULL ||
-	    mq_ring_init(&p->ring, RING_CAP, RING_BYTES) == -1)
+	if (fk_lines_init(&p->in, LINE_LIMIT, READ_CHUNK) == -1 || p->topic_buf == NULL ||
+	    p->pend == NULL || mq_ring_init(&p->ring, RING_CAP, RING_BYTES) == -1)
 		errx(FK_SOFTWARE, "out of memory");
 	p->stage_tail = &p->stage;
 	p->batch_tail = &p->batch;

@@ -494,7 +494,8 @@ ctx_init(struct ctx *c)
 		c->session = (uint32_t)fk_now_us() ^ (uint32_t)getpid() << 16;
 	if (!(c->buf = malloc(UDP_DGRAM_MAX)) || !(c->text = malloc(3 * UDP_DGRAM_MAX + 1)) ||
 	    !(c->hex = malloc(2 * UDP_DGRAM_MAX + 1)) ||
-	    fk_lines_init(&c->in.lines, LINE_LIMIT, READ_CHUNK) == -1 || !(c->seen = malloc(sizeof(*c->seen))) ||
+	    fk_lines_init(&c->in.lines, LINE_LIMIT, READ_CHUNK) == -1 ||
+	    !(c->seen = malloc(sizeof(*c->seen))) ||
 	    udp_sendq_init(&c->q, o->window, o->retries, o->timeout_ms * 1000) == -1)
 		err(FK_SOFTWARE, "malloc");
 	udp_dedup_init(c->seen);

@@ -24,5 +24,6 @@ mq_admit_spill(int spool, int outage, int stopping, int spilled, uint64_t unload
 int
 mq_admit_flush(uint64_t batch_bytes, long long age_ms, int outage)
 {
-	return batch_bytes >= MQ_ADMIT_SEG || (batch_bytes > 0 && outage && age_ms >= MQ_ADMIT_AGE_MS);
+	return batch_bytes >= MQ_ADMIT_SEG ||
+	    (batch_bytes > 0 && outage && age_ms >= MQ_ADMIT_AGE_MS);
 }
