@@ -25,16 +25,21 @@
 #include "fk/fk_cli.h"
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_lines.h"
 #include "fk/fk_sig.h"
 #include "fk/fk_wait.h"
+#include "mq/mq_admit.h"
+#include "mq/mq_backoff.h"
 #include "mq/mq_disc.h"
 #include "mq/mq_disc_file.h"
 #include "mq/mq_json.h"
 #include "mq/mq_payload.h"
+#include "mq/mq_poison.h"
 #include "mq/mq_rec.h"
 #include "mq/mq_reject.h"
 #include "mq/mq_ring.h"
 #include "mq/mq_spool.h"
+#include "mq/mq_taken.h"
 #include "mq/mq_topic.h"
 #include "mq/mq_url.h"
 #include "fk/num_parse.h"
@@ -50,29 +55,8 @@
  * PUBREC).  20 is mosquitto's default max_inflight_messages.
  */
 #define WINDOW_311 20
-#define STEADY_MS 10000			/* up this long without a drop: backoff starts over */
-/*
- * A broker that will not take a message often just closes the connection
- * (3.1.1 has no other way to say no).  After such a drop the oldest
- * unacknowledged message is sent alone; if the connection is closed again,
- * POISON_DROPS times in a row and each within PROBE_MS of sending it, it is
- * set aside instead of blocking everything behind it.
- */
-#define POISON_DROPS 3
-#define PROBE_MS 5000
-#define SEG_BYTES (1 << 20)		/* spool segment size when spilling */
-#define FLUSH_AGE_MS 5000		/* spilled input reaches disk this soon in an outage */
 #define CONNECT_TIMEOUT_MS 20000
-#define BACKOFF_MIN_MS 250
-#define BACKOFF_MAX_MS 30000
 #define SPOOL_MAX_DEFAULT (64LL << 20)
-#define SPOOL_SLACK 4096		/* segment headers beyond the counted records */
-/*
- * Room kept free on the spool's file system beyond the records: a batch
- * may be merged into a segment of up to MQ_SPOOL_MERGE bytes, written anew
- * beside the old one, and each file ends in a partly used block.
- */
-#define DISK_MARGIN (MQ_SPOOL_MERGE + 16 * 4096)
 #define ID_MAX 65535			/* MQTT strings, the client id too */
 
 static const char *const usage_lines[] = {
@@ -171,21 +155,17 @@ struct pub {
 	int outage, reported, ever_up, lost, lost_rc, lost_errno, refused, fatal;
 	int publishing, early_mid, backoff_ms;
 	int window;		/* unfinished messages the broker takes on this connection */
-	/* the suspect of drops: see POISON_DROPS */
-	int probing, drops, reject;
-	uint64_t suspect;
-	long long t_probe;
+	struct mq_poison poison;	/* a message the broker drops the connection on */
 	long long t_up;		/* when this connection was accepted */
 	int connect_errno;	/* a TLS connection refused shows only here */
 	char log_err[200];	/* libmosquitto's last error, for TLS failures */
 	long verify_err;	/* why OpenSSL did not accept the broker's certificate */
 	long long t_attempt, t_retry, t_tick;
 	/* stdin */
-	char *in;
-	size_t in_start, in_len, in_cap;
-	int in_eof, in_stop, discarding, stopping, full;
+	struct fk_lines in;	/* in.lineno: the line last read */
+	int in_eof, in_stop, stopping, full;
 	long long t_eof;
-	uint64_t lineno, next_seq;
+	uint64_t next_seq;
 	/* messages not in the ring: this line's, and spilled ones bound for the spool */
 	struct mq_msg *stage, **stage_tail, *batch, **batch_tail;
 	size_t stage_bytes, batch_bytes;
@@ -231,7 +211,7 @@ host_port(const struct pub *p)
 static void
 bad_line(struct pub *p, const char *why)
 {
-	warnx("line %" PRIu64 ": %s", p->lineno, why);
+	warnx("line %" PRIu64 ": %s", p->in.lineno, why);
 	p->skipped++;
 	while (p->stage) {
 		struct mq_msg *m = p->stage;
@@ -252,7 +232,7 @@ stage_msg(struct pub *p, struct mq_msg *m)
 	if (m == NULL)
 		return -2;
 	m->seq = p->next_seq++;
-	m->line = p->lineno;
+	m->line = p->in.lineno;
 	list_add(&p->stage_tail, m);
 	p->stage_bytes += rec_bytes(m);
 	p->stage_checked = 0;
@@ -325,7 +305,8 @@ take_json(struct pub *p, const char *s, size_t len)
 	if (p->disc && (rc = mq_disc_record(p->disc, rec, p->topic_buf, (size_t)tl,
 	    disc_add, p, err, sizeof(err))) != 0) {
 		if (rc == 1)
-			warnx("line %" PRIu64 ": --discovery-id: %s; not announced", p->lineno, err);
+			warnx("line %" PRIu64 ": --discovery-id: %s; not announced",
+			    p->in.lineno, err);
 		if (rc == -2 || rc == -1)
 			errx(FK_SOFTWARE, "out of memory");
 		rc = 0;
@@ -388,24 +369,22 @@ disk_look(struct pub *p)
 		p->disk_free = UINT64_MAX;
 }
 
-/*
- * A line is consumed only if its messages could be kept: under --spool-max
- * and in the room left on the disk, with what memory holds unsaved.
- */
+/* Can this line be consumed now?  See mq_admit_line(). */
 static int
-spool_fits(struct pub *p, size_t more)
+admit(struct pub *p)
 {
-	uint64_t need = p->unsaved + more;
+	struct mq_admit a = { .spool_max = (uint64_t)p->o->spool_max,
+	    .spool_bytes = mq_spool_bytes(p->spool), .unsaved = p->unsaved,
+	    .disk_free = p->disk_free };
+	int rc = mq_admit_line(&a, p->stage_bytes);
 
-	p->disk_full = 0;
-	if (mq_spool_bytes(p->spool) + need + SPOOL_SLACK > (uint64_t)p->o->spool_max)
-		return 0;
-	if (need + DISK_MARGIN + 4096 * (need / SEG_BYTES) > p->disk_free) {
+	if (rc == MQ_ADMIT_DISK_FULL) {
 		disk_look(p);
-		p->disk_full = need + DISK_MARGIN + 4096 * (need / SEG_BYTES) > p->disk_free;
-		return !p->disk_full;
+		a.disk_free = p->disk_free;
+		rc = mq_admit_line(&a, p->stage_bytes);
 	}
-	return 1;
+	p->disk_full = rc == MQ_ADMIT_DISK_FULL;
+	return rc;
 }
 
 static void flush_batch(struct pub *p);
@@ -417,13 +396,14 @@ place(struct pub *p)
 	struct mq_msg *m;
 
 	if (p->spool && !p->stage_checked && p->stage) {
-		/* Waiting would never make room for it. */
-		if (p->stage_bytes + SPOOL_SLACK > (uint64_t)p->o->spool_max) {
+		int rc = admit(p);
+
+		if (rc == MQ_ADMIT_NEVER) {
 			bad_line(p, "larger than --spool-max");
 			p->full = 0;
 			return 1;
 		}
-		if (!spool_fits(p, p->stage_bytes)) {
+		if (rc != MQ_ADMIT_YES) {
 			p->full = 1;
 			return 0;
 		}
@@ -431,8 +411,8 @@ place(struct pub *p)
 	}
 	p->full = 0;
 	while ((m = p->stage) != NULL) {
-		int spill = p->spool && (p->outage || p->stopping || p->batch ||
-		    mq_spool_unloaded(p->spool) > 0);
+		int spill = mq_admit_spill(p->spool != NULL, p->outage, p->stopping,
+		    p->batch != NULL, p->spool ? mq_spool_unloaded(p->spool) : 0);
 		if (!spill && !mq_ring_room(&p->ring, mq_msg_bytes(m)))
 			return 0;
 		p->stage = m->next;
@@ -449,7 +429,7 @@ place(struct pub *p)
 			p->t_batch = fk_now_ms();
 		list_add(&p->batch_tail, m);
 		p->batch_bytes += rec_bytes(m);
-		if (p->batch_bytes >= SEG_BYTES)
+		if (mq_admit_flush(p->batch_bytes, 0, p->outage))	/* its age: see tick() */
 			flush_batch(p);
 	}
 	return 1;
@@ -458,56 +438,36 @@ place(struct pub *p)
 static void
 feed(struct pub *p)
 {
+	char *s;
+	size_t len;
+
 	for (;;) {
 		if (p->stage && !place(p))
 			return;
 		if (p->in_stop)
 			return;
-		char *s = p->in + p->in_start;
-		size_t n = p->in_len - p->in_start, len;
-		char *nl = memchr(s, '\n', n);
-
-		if (nl == NULL && !p->in_eof) {
-			if (p->discarding) {
-				p->in_start = p->in_len;
-			} else if (n > LINE_LIMIT) {
-				p->lineno++;
-				bad_line(p, "longer than 262144 bytes");
-				p->discarding = 1;
-				p->in_start = p->in_len;
-			}
-			return;
-		}
-		if (nl == NULL && n == 0)
-			return;
-		len = nl ? (size_t)(nl - s) : n;
-		p->in_start += nl ? len + 1 : n;
-		if (p->discarding) {
-			p->discarding = 0;
-			continue;
-		}
-		p->lineno++;
-		if (len > LINE_LIMIT) {
+		switch (fk_lines_next(&p->in, p->in_eof, &s, &len)) {
+		case FK_LINES_LINE:
+			take_line(p, s, len);
+			break;
+		case FK_LINES_LONG:
 			bad_line(p, "longer than 262144 bytes");
-			continue;
+			break;
+		default:
+			return;
 		}
-		take_line(p, s, len);
 	}
 }
 
 static void
 read_input(struct pub *p)
 {
-	ssize_t r;
+	size_t room;
+	char *to = fk_lines_room(&p->in, &room);
+	ssize_t r = read(STDIN_FILENO, to, room);
 
-	if (p->in_start > 0) {
-		memmove(p->in, p->in + p->in_start, p->in_len - p->in_start);
-		p->in_len -= p->in_start;
-		p->in_start = 0;
-	}
-	r = read(STDIN_FILENO, p->in + p->in_len, p->in_cap - 1 - p->in_len);
 	if (r > 0) {
-		p->in_len += (size_t)r;
+		fk_lines_put(&p->in, (size_t)r);
 		return;
 	}
 	if (r == -1 && (errno == EINTR || errno == EAGAIN))
@@ -540,7 +500,7 @@ save_ring(struct pub *p)
 			p->pend[np++] = m;
 			bytes += rec_bytes(m);
 		}
-		if (np == 0 || (m && !m->spooled && bytes < SEG_BYTES))
+		if (np == 0 || (m && !m->spooled && bytes < MQ_ADMIT_SEG))
 			continue;
 		if (mq_spool_commit(p->spool, 1, &key, err, sizeof(err)) == -1) {
 			warnx("%s", err);
@@ -756,9 +716,8 @@ on_publish(struct mosquitto *m, void *arg, int mid, int reason,
 
 	(void)m, (void)props;
 	if (msg) {
-		p->backoff_ms = BACKOFF_MIN_MS;
-		if (reason < 0x80 || msg->seq != p->suspect)
-			p->probing = p->drops = 0;
+		mq_backoff_up(&p->backoff_ms, -1);
+		mq_poison_acked(&p->poison, msg->seq, reason >= 0x80);
 		done(p, msg, reason);
 	}
 	else if (p->publishing)
@@ -849,7 +808,6 @@ configure(struct pub *p, struct mosquitto *m, const char **why)
 static void
 retry_later(struct pub *p, const char *why)
 {
-	long jitter = random() % (p->backoff_ms / 4 + 1);
 	size_t n = strlen(why);
 
 	/* libmosquitto's sentences end in a full stop; ours go on. */
@@ -857,8 +815,7 @@ retry_later(struct pub *p, const char *why)
 		warnx("%s: %.*s; retrying", host_port(p),
 		    (int)(n > 0 && why[n - 1] == '.' ? n - 1 : n), why);
 	p->reported = p->outage = 1;
-	p->t_retry = fk_now_ms() + p->backoff_ms - p->backoff_ms / 8 + jitter;
-	p->backoff_ms = p->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : p->backoff_ms * 2;
+	p->t_retry = fk_now_ms() + mq_backoff_next(&p->backoff_ms, (unsigned long)random());
 }
 
 /*
@@ -1013,16 +970,7 @@ conn_start(struct pub *p)
 	p->conn = PENDING;
 }
 
-/* A refusal that waiting will not cure (credentials, protocol, client id). */
-static int
-refusal_final(const struct pub *p, int rc)
-{
-	if (!p->o->v5)
-		return rc != 3;		/* 3: server unavailable */
-	return rc != 0x88 && rc != 0x89 && rc != 0x97 && rc != 0x9f;
-}
-
-/* The connection was closed under us: was it on one message?  See POISON_DROPS. */
+/* The connection was closed under us: was it on one message?  See mq_poison.h. */
 static void
 note_drop(struct pub *p)
 {
@@ -1033,20 +981,7 @@ note_drop(struct pub *p)
 		if (c->state == MQ_SENT)
 			m = c;
 	}
-	/* QoS 0 messages are done when written: there is no telling which one it was. */
-	if (m == NULL) {
-		p->probing = p->drops = 0;
-		return;
-	}
-	if (p->probing && m->seq == p->suspect && p->ring.inflight == 1 &&
-	    fk_now_ms() - p->t_probe < PROBE_MS) {
-		p->drops++;
-	} else {
-		p->suspect = m->seq;
-		p->drops = 1;
-	}
-	p->probing = 1;
-	p->reject = p->drops >= POISON_DROPS;
+	mq_poison_drop(&p->poison, m != NULL, m ? m->seq : 0, p->ring.inflight, fk_now_ms());
 }
 
 static void
@@ -1088,7 +1023,7 @@ conn_end(struct pub *p)
 	p->m = NULL;
 	p->conn = DOWN;
 	mq_ring_requeue(&p->ring);
-	if (p->refused && refusal_final(p, p->refused)) {
+	if (p->refused && mq_backoff_refusal_final(p->o->v5, p->refused)) {
 		warnx("%s: %s", host_port(p), why);
 		p->fatal = FK_BROKER;
 	} else {
@@ -1104,24 +1039,24 @@ pump(struct pub *p)
 	struct mq_msg *m;
 
 	while (p->conn == UP && !p->lost &&
-	    p->ring.inflight < (size_t)(p->probing ? 1 : p->window) &&
+	    p->ring.inflight < mq_poison_window(&p->poison, (size_t)p->window) &&
 	    (m = mq_ring_next(&p->ring)) != NULL) {
 		int mid = 0, rc;
 
-		if (p->reject && m->seq == p->suspect) {
+		if (mq_poison_is(&p->poison, m->seq)) {
 			char why[120];
 
 			snprintf(why, sizeof(why), "the broker closed the connection on it %d "
-			    "times in a row", POISON_DROPS);
+			    "times in a row", MQ_POISON_DROPS);
 			if (set_aside(p, m, why) == -1)
 				return;
 			mq_ring_skip(&p->ring);
 			done(p, m, 0);
-			p->reject = p->probing = p->drops = 0;
+			mq_poison_clear(&p->poison);
 			continue;
 		}
-		if (p->probing)
-			p->t_probe = fk_now_ms();
+		if (p->poison.probing)	/* a clock read per message only then */
+			mq_poison_sent(&p->poison, fk_now_ms());
 
 		p->publishing = 1;
 		p->early_mid = 0;
@@ -1258,7 +1193,7 @@ static int
 input_done(const struct pub *p)
 {
 	return (p->in_eof || p->in_stop) && p->stage == NULL &&
-	    (p->in_stop || p->in_start == p->in_len);
+	    (p->in_stop || fk_lines_pending(&p->in) == 0);
 }
 
 static int
@@ -1317,7 +1252,7 @@ finish(struct pub *p, int why)
 	}
 	if (why == FK_SIGNAL)
 		snprintf(head, sizeof(head), "stopped by signal after line %" PRIu64 "; ",
-		    p->lineno);
+		    p->in.lineno);
 	if (saved)
 		snprintf(fate, sizeof(fate), "kept in spool %s", dir);
 	else
@@ -1329,15 +1264,15 @@ finish(struct pub *p, int why)
 		warnx("%s%" PRIu64 " message%s not acknowledged; %s", head, n,
 		    n == 1 ? "" : "s", fate);
 	else if (why == FK_SIGNAL)
-		warnx("stopped by signal after line %" PRIu64, p->lineno);
+		warnx("stopped by signal after line %" PRIu64, p->in.lineno);
 	if (full && saved && why == FK_SPOOLFULL && n)
 		warnx("%" PRIu64 " message%s not acknowledged; %s", n, n == 1 ? "" : "s", fate);
 	if (full && p->disk_full)
 		warnx("%s: no room left on its file system (%" PRIu64 " bytes free); input "
-		    "not consumed from line %" PRIu64, dir, p->disk_free, p->lineno);
+		    "not consumed from line %" PRIu64, dir, p->disk_free, p->in.lineno);
 	else if (full)
 		warnx("%s: spool full (limit %lld bytes); input not consumed from line %"
-		    PRIu64, dir, p->o->spool_max, p->lineno);
+		    PRIu64, dir, p->o->spool_max, p->in.lineno);
 	if (p->spool && !saved)
 		return FK_IO;
 	if (why == FK_TIMEOUT)
@@ -1366,21 +1301,12 @@ static void
 report_taken(struct pub *p, int force)
 {
 	const struct mq_msg *lists[] = { p->stage, p->batch };
-	uint64_t n = p->lineno;
+	uint64_t n;
 
 	if (p->o->taken_fd < 0 || (!force && fk_now_ms() < p->t_taken))
 		return;
 	p->t_taken = fk_now_ms() + 500;
-	for (size_t i = 0; i < mq_ring_count(&p->ring); i++) {
-		const struct mq_msg *m = mq_ring_at(&p->ring, i);
-		if (m->line && !m->spooled && m->state != MQ_DONE && m->line <= n)
-			n = m->line - 1;
-	}
-	for (size_t i = 0; i < 2; i++)
-		for (const struct mq_msg *m = lists[i]; m; m = m->next)
-			if (m->line && m->line <= n)
-				n = m->line - 1;
-	if (n <= p->taken)
+	if ((n = mq_taken(&p->ring, lists, 2, p->in.lineno)) <= p->taken)
 		return;
 	p->taken = n;
 	if (dprintf(p->o->taken_fd, "%" PRIu64 "\n", n) < 0) {
@@ -1401,7 +1327,7 @@ tick(struct pub *p, long long now)
 	disk_look(p);
 	if (p->outage && save_ring(p) == -1 && !p->fatal)
 		p->fatal = FK_IO;
-	if (p->batch && p->outage && now - p->t_batch >= FLUSH_AGE_MS)
+	if (mq_admit_flush(p->batch_bytes, now - p->t_batch, p->outage))
 		flush_batch(p);
 	mq_spool_mark(p->spool);
 }
@@ -1428,8 +1354,8 @@ run(struct pub *p)
 			p->lost = 1;
 			p->lost_rc = rc;
 		}
-		if (p->conn == UP && now - p->t_up >= STEADY_MS)
-			p->backoff_ms = BACKOFF_MIN_MS;
+		if (p->conn == UP)
+			mq_backoff_up(&p->backoff_ms, now - p->t_up);
 		reap(p);
 		feed(p);
 		refill(p);
@@ -1694,16 +1620,14 @@ open_all(struct pub *p, const struct opts *o)
 		errx(status, "%s: %s", o->spool, msg);
 	p->next_seq = p->spool ? mq_spool_next_seq(p->spool) : 0;
 	disk_look(p);
-	p->in_cap = LINE_LIMIT + READ_CHUNK + 2;
-	p->in = malloc(p->in_cap);
 	p->topic_buf = malloc(MQ_TOPIC_MAX + 2);
 	p->pend = calloc(RING_CAP, sizeof(*p->pend));
-	if (p->in == NULL || p->topic_buf == NULL || p->pend == NULL ||
-	    mq_ring_init(&p->ring, RING_CAP, RING_BYTES) == -1)
+	if (fk_lines_init(&p->in, LINE_LIMIT, READ_CHUNK) == -1 || p->topic_buf == NULL ||
+	    p->pend == NULL || mq_ring_init(&p->ring, RING_CAP, RING_BYTES) == -1)
 		errx(FK_SOFTWARE, "out of memory");
 	p->stage_tail = &p->stage;
 	p->batch_tail = &p->batch;
-	p->backoff_ms = BACKOFF_MIN_MS;
+	p->backoff_ms = MQ_BACKOFF_MIN_MS;
 	fk_sig_init();
 	fk_sig_block();
 }
@@ -1722,7 +1646,7 @@ close_all(struct pub *p)
 		explicit_bzero(p->password, strlen(p->password));
 		free(p->password);
 	}
-	free(p->in);
+	fk_lines_free(&p->in);
 	free(p->topic_buf);
 	free(p->pend);
 	mosquitto_lib_cleanup();

@@ -18,6 +18,7 @@
 #include "fk/fk_cli.h"
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
+#include "fk/fk_lines.h"
 #include "fk/fk_sig.h"
 #include "fk/fk_wait.h"
 #include "fk/jsonl.h"
@@ -28,6 +29,7 @@
 #include "udp/udp_wire.h"
 
 #define LINE_LIMIT (1 << 20)	/* longest input line taken, even with --split */
+#define READ_CHUNK (64 << 10)
 #define ADDR_NAME UDP_DEDUP_KEY	/* "[v6%scope]:port" fits */
 
 static const char *const usage_lines[] = {
@@ -71,10 +73,8 @@ struct opts {
 struct input {
 	char **args;
 	int nargs, argi;
-	char *buf;
-	size_t start, len;
-	int eof, skipping;
-	long long line;
+	struct fk_lines lines;
+	int eof, too_long;
 	const unsigned char *msg;
 	size_t msg_len, msg_off;
 	long long tag;
@@ -312,35 +312,25 @@ drain(struct ctx *c)
 static int
 next_message(struct input *in)
 {
-	char *nl;
-	size_t end;
+	char *line;
+	int rc;
 
+	in->msg_off = 0;
+	in->too_long = 0;
 	if (in->args != NULL) {
 		if (in->argi == in->nargs)
 			return -1;
 		in->msg = (const unsigned char *)in->args[in->argi];
 		in->msg_len = strlen(in->args[in->argi]);
 		in->tag = ++in->argi;
-		in->msg_off = 0;
 		return 1;
 	}
-	nl = memchr(in->buf + in->start, '\n', in->len - in->start);
-	if (in->skipping) {
-		in->start = nl ? (size_t)(nl - in->buf) + 1 : in->len;
-		in->skipping = nl == NULL;
-		return nl ? next_message(in) : in->eof ? -1 : 0;
-	}
-	if (nl == NULL && !in->eof && in->len - in->start < LINE_LIMIT)
-		return 0;
-	if (nl == NULL && in->start == in->len)
-		return -1;
-	end = nl ? (size_t)(nl - in->buf) : in->len;
-	in->msg = (const unsigned char *)in->buf + in->start;
-	in->msg_len = end - in->start;
-	in->msg_off = 0;
-	in->tag = ++in->line;
-	in->start = nl ? end + 1 : end;
-	in->skipping = nl == NULL && !in->eof;
+	rc = fk_lines_next(&in->lines, in->eof, &line, &in->msg_len);
+	if (rc == FK_LINES_MORE || rc == FK_LINES_END)
+		return rc == FK_LINES_MORE ? 0 : -1;
+	in->msg = (const unsigned char *)line;
+	in->too_long = rc == FK_LINES_LONG;
+	in->tag = (long long)in->lines.lineno;
 	return 1;
 }
 
@@ -351,10 +341,10 @@ acceptable(struct ctx *c)
 	struct input *in = &c->in;
 	const char *what = in->args ? "message" : "line";
 
-	if (in->msg_len == 0)
-		return 0;
-	if (in->skipping)
+	if (in->too_long)
 		warnx("%s %lld: longer than %d bytes", what, in->tag, LINE_LIMIT);
+	else if (in->msg_len == 0)
+		return 0;
 	else if (in->msg_len > UDP_MSG_MAX && !c->o->split)
 		warnx("%s %lld: %zu bytes, more than %d (see --split)", what, in->tag,
 		    in->msg_len, UDP_MSG_MAX);
@@ -427,21 +417,17 @@ pump(struct ctx *c)
 static int
 read_input(struct input *in)
 {
-	ssize_t n;
+	size_t room;
+	char *to = fk_lines_room(&in->lines, &room);
+	ssize_t n = read(STDIN_FILENO, to, room);
 
-	if (in->start > 0) {
-		memmove(in->buf, in->buf + in->start, in->len - in->start);
-		in->len -= in->start;
-		in->start = 0;
-	}
-	n = read(STDIN_FILENO, in->buf + in->len, LINE_LIMIT + 1 - in->len);
 	if (n == -1 && errno != EINTR && errno != EAGAIN) {
 		warn("stdin");
 		return FK_IO;
 	}
 	if (n == 0)
 		in->eof = 1;
-	in->len += n > 0 ? n : 0;
+	fk_lines_put(&in->lines, n > 0 ? (size_t)n : 0);
 	return GO_ON;
 }
 
@@ -506,7 +492,8 @@ ctx_init(struct ctx *c)
 		c->session = (uint32_t)fk_now_us() ^ (uint32_t)getpid() << 16;
 	if (!(c->buf = malloc(UDP_DGRAM_MAX)) || !(c->text = malloc(3 * UDP_DGRAM_MAX + 1)) ||
 	    !(c->hex = malloc(2 * UDP_DGRAM_MAX + 1)) ||
-	    !(c->in.buf = malloc(LINE_LIMIT + 1)) || !(c->seen = malloc(sizeof(*c->seen))) ||
+	    fk_lines_init(&c->in.lines, LINE_LIMIT, READ_CHUNK) == -1 ||
+	    !(c->seen = malloc(sizeof(*c->seen))) ||
 	    udp_sendq_init(&c->q, o->window, o->retries, o->timeout_ms * 1000) == -1)
 		err(FK_SOFTWARE, "malloc");
 	udp_dedup_init(c->seen);
@@ -518,7 +505,7 @@ ctx_free(struct ctx *c)
 	free(c->buf);
 	free(c->text);
 	free(c->hex);
-	free(c->in.buf);
+	fk_lines_free(&c->in.lines);
 	free(c->seen);
 	udp_sendq_free(&c->q);
 }

@@ -99,6 +99,19 @@ listen_on() {
 	! grep -q overrun "$FK_TMP/board.out"
 }
 
+@test "a line of exactly 1 MiB is taken though its newline comes in a later read; 1 byte more is not" {
+	start_board
+	# The pause lets the reader hold all 1048576 bytes before the newline comes.
+	run --separate-stderr on_pc sh -c '{ head -c 1048576 /dev/zero | tr "\0" x; sleep 0.5
+		echo; echo after; } | udpmsg send --split 11.11.11.111'
+	[ "$stderr" = "" ]
+	[ "$status" -eq 0 ]
+	run --separate-stderr on_pc sh -c '{ head -c 1048577 /dev/zero | tr "\0" x; sleep 0.5
+		echo; echo after; } | udpmsg send --split 11.11.11.111'
+	[ "$stderr" = "udpmsg: line 1: longer than 1048576 bytes" ]
+	[ "$status" -eq 1 ]
+}
+
 @test "messages from stdin: one per line, empty lines skipped, other bytes kept as given" {
 	start_board
 	run on_pc sh -c 'printf "one\n\ntwo\r\nthree" | udpmsg send 11.11.11.111'
