@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fk_exit.h"
+#include "fk_io.h"
 #include "fk_sig.h"
 #include "fk_wait.h"
 #include "num_parse.h"
@@ -430,29 +431,11 @@ wait_fd(int fd, short ev, long long deadline)
 int
 ser_write(struct ser_port *p, const void *buf, size_t n, int timeout_ms)
 {
-	const unsigned char *b = buf;
-	long long deadline = fk_now_ms() + timeout_ms;
-	ssize_t w;
+	int rc = fk_io_write_all(p->fd, buf, n, timeout_ms, NULL);
 
-	while (n > 0) {
-		int rc = wait_fd(p->fd, POLLOUT, deadline);
-		if (rc == -1 && p->sock && errno == EIO)
-			errno = ser_tcp_errno(p->fd);
-		if (rc == -1)
-			return -1;
-		if (rc == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if ((w = write(p->fd, b, n)) == -1) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			return -1;
-		}
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	if (rc == -1 && p->sock && errno == EIO)
+		errno = ser_tcp_errno(p->fd);
+	return rc;
 }
 
 ssize_t
