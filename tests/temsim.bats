@@ -294,13 +294,18 @@ echo_end() { awk '{ n += NF - 1; if (n >= 10) { print $1; exit } }'; }
 
 @test "--echo comes back byte by byte as the request crosses the line at -b" {
 	fk_start_temsim --echo -b 1200
-	run tem timed 01 0F 01 01 52 04
-	[ "$status" -eq 0 ]
-	echo "$output"
+	# A reader the busy machine holds up finds the bytes in fewer reads, closer together, never
+	# further apart: the spread is shown when one of three tries shows it.
+	for try in 1 2 3; do
+		run tem timed 01 0F 01 01 52 04
+		[ "$status" -eq 0 ]
+		echo "try $try: $output"
+		first=$(printf '%s\n' "$output" | head -n 1 | cut -d' ' -f1)
+		last_echo=$(printf '%s\n' "$output" | echo_end)
+		if [ "$((last_echo - first))" -ge 70 ]; then break; fi
+	done
 	# 10 request bytes at 1200 baud take 83 ms: they cannot all come back in one read
 	[ "$(printf '%s\n' "$output" | wc -l)" -ge 3 ]
-	first=$(printf '%s\n' "$output" | head -n 1 | cut -d' ' -f1)
-	last_echo=$(printf '%s\n' "$output" | echo_end)
 	# the last echo byte is at least 9 byte times (75 ms) after the first
 	[ "$((last_echo - first))" -ge 70 ]
 	[ "$(printf '%s\n' "$output" | cut -d' ' -f2- | tr '\n' ' ' | sed 's/ $//')" = \
