@@ -77,13 +77,19 @@ $(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libfk.a
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# The whole suite, then the same suite on a sanitizer build; the closing lines say what failed
-# and how long it all took (from the start of this make).
+# The whole suite on this build and on a sanitizer build, both in one pool of jobs (tests/run:
+# most tests wait, so they run side by side); the closing lines say what failed and how long it
+# all took (from the start of this make). The builds use every CPU, also without -j.
 CHECK_T0 := $(if $(filter check,$(MAKECMDGOALS)),$(shell date +%s))
-check: all lint ports
+CHECK_J   = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc))
+check:
+	@$(MAKE) --no-print-directory $(CHECK_J) all lint
+	@$(MAKE) --no-print-directory ports
 	@rm -f $(BUILD)/test.counts build-san/test.counts
-	@rc=0; tests/run $(BUILD) || rc=1; \
-	$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g" SAN="$(SANFLAGS)" test-san || rc=1; \
+	@rc=0; builds=$(BUILD); \
+	if $(MAKE) --no-print-directory $(CHECK_J) BUILD=build-san CFLAGS="-O1 -g" SAN="$(SANFLAGS)" all; \
+	then builds="$$builds build-san"; else rc=1; fi; \
+	tests/run $$builds || rc=1; \
 	FK_CHECK_T0=$(CHECK_T0) tests/total $(BUILD) build-san || rc=1; exit $$rc
 
 test: all

@@ -25,18 +25,23 @@ fk_bg() {
 	FK_PIDS+=("$FK_LAST_PID")
 }
 
-# fk_wait_for SECONDS CMD...: poll CMD every 20 ms until it succeeds; fail after SECONDS.
+# fk_wait_for SECONDS CMD...: poll CMD until it succeeds; fail after SECONDS of sleep between
+# polls (the time CMD takes is not counted, so a loaded machine gets longer). Every 20 ms for the
+# first second, then every 100 ms: tests run side by side, and a long wait polling a large file
+# 50 times a second takes CPU from the others.
 fk_wait_for() {
-	local limit=$1 i=0 n
+	local limit=$1 slept=0 n step
 	shift
-	n=$(awk -v s="$limit" 'BEGIN{print int(s*50)}')
+	n=$(awk -v s="$limit" 'BEGIN{print int(s*1000)}')
 	until "$@" 2>/dev/null; do
-		i=$((i + 1))
-		if [ "$i" -ge "$n" ]; then
+		if [ "$slept" -ge "$n" ]; then
 			echo "timed out after ${limit}s waiting for: $*" >&2
 			return 1
 		fi
-		sleep 0.02
+		step=20
+		[ "$slept" -lt 1000 ] || step=100
+		sleep "0.$(printf '%03d' "$step")"
+		slept=$((slept + step))
 	done
 }
 

@@ -16,7 +16,9 @@ setup_file() {
 	fi
 	VM_OUT=$BATS_FILE_TMPDIR/vm
 	mkdir -p "$VM_OUT"
-	"$FK_TOP/tests/vm/uml-run" "$VM_OUT" "$FK_TOP/tests/vm/pppup-guest" 300 \
+	# 600 s: a bound on a hang only; every scenario takes about 200 s on a quiet machine, more
+	# while the rest of the suite runs beside it (tests/run).
+	"$FK_TOP/tests/vm/uml-run" "$VM_OUT" "$FK_TOP/tests/vm/pppup-guest" 600 \
 		FK_BUILD="$FK_BUILD" > "$VM_OUT/uml-run.out" 2>&1
 	echo $? > "$VM_OUT/uml-run.rc"
 	export VM_OUT

@@ -289,20 +289,27 @@ temsim: request 4: meter 1 read flash 0x000A2000 64: answered" ]
 	[ -z "$output" ]
 }
 
-# From "timed" output (ms, then the bytes of one read): when the 10-byte echo was complete.
+# From "timed" output (ms since the request was written, then the bytes of one read): when the
+# 10-byte echo was complete, and in how many reads.
 echo_end() { awk '{ n += NF - 1; if (n >= 10) { print $1; exit } }'; }
+echo_reads() { awk '{ n += NF - 1; if (n >= 10) { print NR; exit } }'; }
 
 @test "--echo comes back byte by byte as the request crosses the line at -b" {
 	fk_start_temsim --echo -b 1200
-	run tem timed 01 0F 01 01 52 04
-	[ "$status" -eq 0 ]
-	echo "$output"
+	# Timed from the write, not from the first byte read: a busy machine can only make the echo
+	# later. A reader it holds up finds the bytes in fewer reads: one of three tries must show them.
+	for try in 1 2 3; do
+		run tem timed 01 0F 01 01 52 04
+		[ "$status" -eq 0 ]
+		echo "try $try: $output"
+		reads=$(printf '%s\n' "$output" | echo_reads)
+		last_echo=$(printf '%s\n' "$output" | echo_end)
+		if [ "$reads" -ge 3 ]; then break; fi
+	done
 	# 10 request bytes at 1200 baud take 83 ms: they cannot all come back in one read
-	[ "$(printf '%s\n' "$output" | wc -l)" -ge 3 ]
-	first=$(printf '%s\n' "$output" | head -n 1 | cut -d' ' -f1)
-	last_echo=$(printf '%s\n' "$output" | echo_end)
-	# the last echo byte is at least 9 byte times (75 ms) after the first
-	[ "$((last_echo - first))" -ge 70 ]
+	[ "$reads" -ge 3 ]
+	# the last echo byte comes back no sooner than 9 byte times (75 ms) after the write
+	[ "$last_echo" -ge 75 ]
 	[ "$(printf '%s\n' "$output" | cut -d' ' -f2- | tr '\n' ' ' | sed 's/ $//')" = \
 		"$(cs 55 01 FE 0F 01 03 01 52 04) $(cs AA 01 FE 0F 01 04 00 0F 42 41)" ]
 }
