@@ -6,6 +6,7 @@
 #include "fk_sig.h"
 
 volatile sig_atomic_t fk_sig_stop;
+volatile sig_atomic_t fk_sig_unseen;
 
 static sigset_t caught;		/* given to fk_sig_catch() with a handler */
 static int caught_ok;
@@ -21,6 +22,7 @@ static void
 on_stop(int sig)
 {
 	fk_sig_stop = sig;
+	fk_sig_unseen = 1;
 }
 
 /* Default action, after putting back what fk_sig_on_death() was given. */

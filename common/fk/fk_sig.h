@@ -10,6 +10,11 @@
 
 /* The stop signal that came (its number), 0 while none. */
 extern volatile sig_atomic_t fk_sig_stop;
+/*
+ * A stop no wait has ended on yet: one taken before fk_sig_block() (or in a
+ * program that never blocks) still ends the next fk_wait_fds() at once.
+ */
+extern volatile sig_atomic_t fk_sig_unseen;
 
 /* Catch the stop signals, ignore SIGPIPE. */
 void fk_sig_init(void);

@@ -12,11 +12,21 @@ fk_wait_fds(struct pollfd *fds, nfds_t n, long long deadline_ms)
 {
 	struct timespec ts = { 0, 0 };
 	long long left = deadline_ms - fk_now_ms();
+	int rc;
 
+	/* A stop taken while the signals were still open (before fk_sig_block()). */
+	if (fk_sig_unseen) {
+		fk_sig_unseen = 0;
+		errno = EINTR;
+		return -1;
+	}
 	if (deadline_ms != FK_WAIT_FOREVER && left > 0)
 		ts = (struct timespec){ left / 1000, (left % 1000) * 1000000L };
 	/* A signal pending since before the call is taken here, at once. */
-	return ppoll(fds, n, deadline_ms == FK_WAIT_FOREVER ? NULL : &ts, fk_sig_open());
+	rc = ppoll(fds, n, deadline_ms == FK_WAIT_FOREVER ? NULL : &ts, fk_sig_open());
+	if (rc == -1 && errno == EINTR)
+		fk_sig_unseen = 0;	/* this wait has ended on it */
+	return rc;
 }
 
 int

@@ -18,7 +18,8 @@
  * the deadline, -1 with errno EINTR for a signal or another errno on failure.
  * It does not look at fk_sig_stop: a program may go on waiting after a stop
  * (for a child to end, for a reader's last word), and a second stop still
- * ends such a wait.
+ * ends such a wait.  A stop taken before fk_sig_block() ends the first wait
+ * after it.
  */
 int fk_wait_fds(struct pollfd *fds, nfds_t n, long long deadline_ms);
 

@@ -80,6 +80,35 @@ child_reset(void)
 	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
 }
 
+/*
+ * A stop taken after fk_sig_init() but before fk_sig_block() (udpmsg's SIGTERM
+ * while it opened its socket) ends the first wait at once, and only that one.
+ * The child's exit status says which part failed.
+ */
+static void
+stop_before_block(void)
+{
+	int status = 0;
+	pid_t pid;
+
+	if ((pid = fork()) == 0) {
+		long long t0;
+
+		fk_sig_init();
+		raise(SIGTERM);
+		fk_sig_block();
+		t0 = fk_now_ms();
+		if (fk_wait_fds(NULL, 0, t0 + LONG_MS) != -1 || errno != EINTR)
+			_exit(1);
+		if (fk_now_ms() - t0 >= PROMPT_MS)
+			_exit(2);
+		_exit(fk_wait_fds(NULL, 0, fk_now_ms() + 50) == 0 ? 0 : 3);
+	}
+	CHECK_INT(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+}
+
 int
 main(void)
 {
@@ -90,6 +119,7 @@ main(void)
 	sigset_t now;
 
 	death_hook();
+	stop_before_block();
 	CHECK_INT(pipe(p), 0);
 	fk_sig_init();
 	fk_sig_catch(SIGUSR1, on_usr1);
