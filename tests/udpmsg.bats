@@ -391,3 +391,19 @@ send_until_status() {
 	fk_wait_for 10 has_lines "$FK_TMP/sub.out" 1
 	[[ "$(cat "$FK_TMP/sub.out")" == "esp/11.11.11.111"*'"text":"Hardware & Software Labs"'* ]]
 }
+
+@test "a stop ends send while its input never pauses (yes | udpmsg send): status 15" {
+	# stdin always readable: Linux's ppoll() then returns it ready and leaves the signal
+	# pending, so only a wait that takes pending signals itself lets the stop in.
+	yes hello | ip netns exec "$NS_PC" udpmsg send 11.11.11.111 > /dev/null 2> "$FK_TMP/err" &
+	FK_PIDS+=($!)
+	local p
+	fk_wait_for 10 pgrep -f 'udpmsg send 11.11.11.111'
+	p=$(pgrep -f 'udpmsg send 11.11.11.111')
+	fk_wait_for 5 caught_term "$p"
+	kill -TERM "$p"
+	fk_wait_for 10 bash -c "! kill -0 $p 2>/dev/null"
+	rc=0
+	wait "${FK_PIDS[-1]}" || rc=$?
+	[ "$rc" -eq 15 ]
+}

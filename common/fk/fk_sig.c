@@ -113,6 +113,24 @@ fk_sig_child(void)
 		sigprocmask(SIG_SETMASK, &before, NULL);
 }
 
+int
+fk_sig_take_pending(void)
+{
+	sigset_t pend, old;
+	int any = 0;
+
+	if (!blocked || sigpending(&pend) == -1)
+		return 0;
+	for (int sig = 1; sig < NSIG && !any; sig++)
+		any = sigismember(&pend, sig) == 1 && sigismember(&open_mask, sig) == 0;
+	if (any) {
+		/* Open, the pending signals run their handlers before this returns. */
+		sigprocmask(SIG_SETMASK, &open_mask, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	return any;
+}
+
 const sigset_t *
 fk_sig_open(void)
 {

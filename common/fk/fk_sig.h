@@ -41,6 +41,12 @@ void fk_sig_block(void);
  */
 void fk_sig_child(void);
 
+/*
+ * After fk_sig_block(): run the handlers of caught signals now pending (a
+ * ppoll() that found a descriptor ready did not take them); 1 if there were.
+ */
+int fk_sig_take_pending(void);
+
 /* The mask for ppoll(): after fk_sig_block() the caught signals let through, before it NULL. */
 const sigset_t *fk_sig_open(void);
 

@@ -24,6 +24,13 @@ fk_wait_fds(struct pollfd *fds, nfds_t n, long long deadline_ms)
 		ts = (struct timespec){ left / 1000, (left % 1000) * 1000000L };
 	/* A signal pending since before the call is taken here, at once. */
 	rc = ppoll(fds, n, deadline_ms == FK_WAIT_FOREVER ? NULL : &ts, fk_sig_open());
+	/*
+	 * Linux takes a signal in ppoll() only when it returns EINTR: with a
+	 * descriptor ready (stdin from `yes`), the mask is put back first and the
+	 * signal stays pending, so a busy input would keep a stop out for ever.
+	 */
+	if (rc > 0 && fk_sig_take_pending())
+		rc = -1, errno = EINTR;
 	if (rc == -1 && errno == EINTR)
 		fk_sig_unseen = 0;	/* this wait has ended on it */
 	return rc;

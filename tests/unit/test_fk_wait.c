@@ -152,6 +152,20 @@ main(void)
 	CHECK_INT(usr1, SIGUSR1);
 
 	/*
+	 * A descriptor that is always ready (stdin from `yes`) must not keep a
+	 * signal out: Linux's ppoll() takes it only when it returns EINTR.
+	 */
+	usr1 = 0;
+	CHECK_INT(write(p[1], "y", 1), 1);
+	raise(SIGUSR1);
+	errno = 0;
+	CHECK_INT(fk_wait_fds(&pf, 1, fk_now_ms() + LONG_MS), -1);
+	CHECK_INT(errno, EINTR);
+	CHECK_INT(usr1, SIGUSR1);
+	CHECK_INT(fk_wait_fds(&pf, 1, fk_now_ms() + LONG_MS), 1);	/* taken once */
+	CHECK_INT(read(p[0], &c, 1), 1);
+
+	/*
 	 * The race: SIGTERM arrives after the caller last looked at its flag
 	 * and before the wait starts.  Blocked there, it stays pending and ends
 	 * the wait at once; with plain poll() the wait would run to its
