@@ -493,6 +493,9 @@ run(struct sim *s)
 		int rc = ppoll(&p, 1, wake >= 0 ? &to : NULL, fk_sig_open());
 		if (rc == -1 && errno != EINTR)
 			err(FK_IO, "poll");
+		/* A request flood keeps the pty ready, and ppoll() then leaves signals pending. */
+		if (rc > 0)
+			fk_sig_take_pending();
 		on_signals(s);
 		if (rc == 0 && have && fk_now_ms() - last_ms >= TEM_GAP_MS)
 			have = 0;

@@ -271,7 +271,7 @@ outcome(struct ctx *c, const struct udp_outcome *oc)
 
 /*
  * Read what waits on the socket: confirmations for us, messages to report (chat,
- * listen).  A batch at a time, so a flood cannot keep a signal out of ppoll().
+ * listen).  A batch at a time, so a flood cannot keep the loop from its stop check.
  */
 static int
 drain(struct ctx *c)
