@@ -10,6 +10,8 @@ struct buf {
 	int oom;
 };
 
+FK_VEC_PUSH_FN(op_push, struct chat_op_at)
+
 static void
 put(struct buf *b, unsigned char c)
 {
@@ -35,14 +37,12 @@ put_str(struct buf *b, const char *s)
 static void
 put_op(struct buf *b, enum chat_op op)
 {
-	struct chat_op_at *o = fk_vec_grow(b->t->ops, &b->opcap, b->t->nops, sizeof(*o), 4);
+	struct chat_op_at *o = op_push(&b->t->ops, &b->t->nops, &b->opcap, 4);
 
-	if (o == NULL) {
+	if (o == NULL)
 		b->oom = 1;
-		return;
-	}
-	b->t->ops = o;
-	b->t->ops[b->t->nops++] = (struct chat_op_at){ b->t->len, op };
+	else
+		*o = (struct chat_op_at){ b->t->len, op };
 }
 
 static int

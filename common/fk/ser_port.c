@@ -255,8 +255,19 @@ port_new(const char *path, int baud, char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "%s", strerror(ENOMEM));
 		return NULL;
 	}
+	p->fd = -1;
 	p->baud = baud;
 	return p;
+}
+
+/* The last step of every way out: a port not opened, a socket, or a line already restored. */
+static void
+port_free(struct ser_port *p)
+{
+	if (p->fd != -1)
+		close(p->fd);
+	free(p->path);
+	free(p);
 }
 
 /* tcp:HOST:PORT: a socket in place of a terminal; the line's settings are the converter's. */
@@ -276,8 +287,8 @@ open_tcp(const char *path, int baud, const struct ser_line *line, int *status,
 	p->sock = 1;
 	if ((p->fd = ser_tcp_open(path, wait_fd, errbuf, errlen)) < 0) {
 		*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
-		free(p->path);
-		free(p);
+		p->fd = -1;
+		port_free(p);
 		return NULL;
 	}
 	*status = FK_OK;
@@ -357,10 +368,7 @@ ser_open_line(const char *path, int baud, const struct ser_line *line, int *stat
 	*status = FK_OK;
 	return p;
 fail:
-	if (p->fd != -1)
-		close(p->fd);
-	free(p->path);
-	free(p);
+	port_free(p);
 	return NULL;
 }
 
@@ -372,9 +380,7 @@ ser_close(struct ser_port *p)
 	if (p == NULL)
 		return;
 	if (p->sock) {
-		close(p->fd);
-		free(p->path);
-		free(p);
+		port_free(p);
 		return;
 	}
 	/* Restore before leaving the restore list, so a signal in between still finds it. */
@@ -391,9 +397,7 @@ ser_close(struct ser_port *p)
 		sp_close(p->sp);
 		sp_free_port(p->sp);
 	}
-	close(p->fd);
-	free(p->path);
-	free(p);
+	port_free(p);
 }
 
 int ser_fd(const struct ser_port *p) { return p->fd; }

@@ -15,6 +15,9 @@
 #define VERSION		2	/* 1 had no meter lines; it still loads */
 #define MAX_FILE	(4L << 20)
 
+FK_VEC_PUSH_FN(ent_push, struct tem_state_ent)
+FK_VEC_PUSH_FN(meter_push, struct tem_state_meter)
+
 /* CRC-32 (IEEE), so a truncated or hand-edited file is told from a good one. */
 static uint32_t
 crc32(const char *s, size_t n)
@@ -382,11 +385,8 @@ tem_state_set(struct tem_state *st, uint32_t serial, uint8_t address,
 	struct tem_state_ent *e = tem_state_find(st, serial, address, k);
 
 	if (e == NULL) {
-		void *p = fk_vec_grow(st->e, &st->cap, st->n, sizeof(*st->e), 16);
-		if (p == NULL)
+		if ((e = ent_push(&st->e, &st->n, &st->cap, 16)) == NULL)
 			return -1;
-		st->e = p;
-		e = &st->e[st->n++];
 		e->serial = serial;
 		e->address = address;
 		e->kind = k;
@@ -411,11 +411,8 @@ tem_state_meter_set(struct tem_state *st, const struct tem_state_meter *m)
 	struct tem_state_meter *have = tem_state_meter_find(st, m->address);
 
 	if (have == NULL) {
-		void *p = fk_vec_grow(st->m, &st->mcap, st->nm, sizeof(*st->m), 8);
-		if (p == NULL)
+		if ((have = meter_push(&st->m, &st->nm, &st->mcap, 8)) == NULL)
 			return -1;
-		st->m = p;
-		have = &st->m[st->nm++];
 	} else if (have->serial == m->serial) {
 		struct tem_state_meter keep = *m;
 
@@ -445,7 +442,7 @@ tem_state_free(struct tem_state *st)
 {
 	free(st->e);
 	free(st->m);
-	memset(st, 0, sizeof(*st));
+	*st = (struct tem_state){ 0 };
 }
 
 int

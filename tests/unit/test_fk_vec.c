@@ -63,10 +63,43 @@ test_grow(void)
 	free(a);
 }
 
+struct pair { int a; char b[8]; };
+FK_VEC_PUSH_FN(pair_push, struct pair)
+
+static void
+test_push(void)
+{
+	struct pair *v = NULL, *p;
+	size_t n = 0, cap = 0;
+
+	/* Each element zeroed, even where the grown array's old bytes were not. */
+	for (int i = 0; i < 20; i++) {
+		CHECK((p = pair_push(&v, &n, &cap, 2)) != NULL);
+		if (p == NULL)
+			return;
+		CHECK(p == &v[i]);
+		CHECK_INT(p->a, 0);
+		CHECK_INT(p->b[7], 0);
+		p->a = i + 1;
+		memset(p->b, 'x', sizeof(p->b));
+	}
+	CHECK_INT(n, 20);
+	CHECK_INT(cap, 32);	/* 2, 4, 8, 16, 32 */
+	CHECK_INT(v[0].a, 1);
+	CHECK_INT(v[19].a, 20);
+	/* A slot used before and given back is zeroed again. */
+	n--;
+	CHECK((p = pair_push(&v, &n, &cap, 2)) == &v[19]);
+	CHECK_INT(v[19].a, 0);
+	CHECK_INT(v[19].b[0], 0);
+	free(v);
+}
+
 int
 main(void)
 {
 	test_strs();
 	test_grow();
+	test_push();
 	return check_done();
 }
