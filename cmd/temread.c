@@ -11,6 +11,7 @@
 #include "fk/fk_clock.h"
 #include "fk/fk_exit.h"
 #include "fk/jsonl.h"
+#include "fk/fk_sig.h"
 #include "fk/num_parse.h"
 #include "fk/ser_line.h"
 #include "fk/ser_port.h"
@@ -143,6 +144,10 @@ read_meter(struct tem_link *l, const char *dev, uint8_t addr, const struct tem_s
 			return s;
 		}
 	}
+	if (fk_sig_stop) {	/* the exchange was cut short to stop: no line, not the meter's fault */
+		*out = NULL;
+		return s;
+	}
 	if (!dead)
 		warnx("%s: %s", dev, tem_link_error(l, addr, msg, sizeof(msg)));
 	*out = cJSON_CreateObject();
@@ -182,10 +187,15 @@ main(int argc, char **argv)
 
 	parse_opts(argc, argv, &o);
 	jsonl_init();
+	/* Caught, so a stop ends the exchange at once and the line is restored on the way out. */
+	fk_sig_init();
+	fk_sig_block();
 	port = tem_opt_line_open(&o, &l);
-	for (int i = 0; i < o.naddr; i++) {
+	for (int i = 0; i < o.naddr && !fk_sig_stop; i++) {
 		enum tem_status s = read_meter(&l, o.dev, o.addr[i], plan, nplan,
 		    bad == FK_IO, &line);
+		if (line == NULL)
+			break;
 		good += s == TEM_OK;
 		bad = s == TEM_OK ? bad : worse(bad, tem_status_exit(s));
 		if ((st = jsonl_write(stdout, line)) != JSONL_OK) {
@@ -198,5 +208,11 @@ main(int argc, char **argv)
 		cJSON_Delete(line);
 	}
 	ser_close(port);
+	if (fk_sig_stop) {
+		char sig[32];
+
+		warnx("stopped by %s", fk_sig_name(fk_sig_stop, sig, sizeof(sig)));
+		return FK_SIGNAL;
+	}
 	return bad == FK_OK ? FK_OK : bad == FK_IO || good == 0 ? bad : FK_PARTIAL;
 }

@@ -77,7 +77,8 @@ sweep() {
 	sweep may temarchive "--echo --gateway --turnaround 1500" "-k hour -k day --last 2 --timeout 1000"
 }
 
-# stop_mid_read PROG N STATUS: PROG waits for answer N, due in 60 s; SIGTERM must end it at once.
+# stop_mid_read PROG N STATUS STDERR: PROG waits for answer N, due in 60 s; SIGTERM must end it
+# at once, with STATUS and STDERR, printing nothing for the meter it was cut off from.
 stop_mid_read() {
 	"$1" -d "$FK_TTY" --timeout 60000 --retries 1 > "$FK_TMP/out" 2> "$FK_TMP/err" &
 	local pid=$! rc=0
@@ -89,10 +90,11 @@ stop_mid_read() {
 	wait "$pid" || rc=$?
 	[ "$rc" -eq "$3" ]
 	[ ! -s "$FK_TMP/out" ]
+	[ "$(cat "$FK_TMP/err")" = "$4" ]
 }
 
 @test "SIGTERM during a long read ends the wait at once, not at the turnaround" {
 	fk_start_temsim -v --turnaround 60000 2> "$FK_TMP/sim.log"
-	stop_mid_read temarchive 1 15	# its own handler: the wait ends with EINTR, status 15
-	stop_mid_read temread 2 143	# the line restored, then killed by the signal
+	stop_mid_read temarchive 1 15 ""
+	stop_mid_read temread 2 15 "temread: stopped by SIGTERM"
 }
