@@ -79,17 +79,19 @@ $(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libfk.a
 
 # The whole suite on this build and on a sanitizer build, both in one pool of jobs (tests/run:
 # most tests wait, so they run side by side); the closing lines say what failed and how long it
-# all took (from the start of this make). The builds use every CPU, also without -j.
+# all took (from the start of this make). The builds use every CPU, also without -j. The ports
+# (musl, armhf) build and run their unit tests meanwhile; their lines come before the totals.
 CHECK_T0 := $(if $(filter check,$(MAKECMDGOALS)),$(shell date +%s))
 CHECK_J   = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(shell nproc))
 check:
 	@$(MAKE) --no-print-directory $(CHECK_J) all lint
-	@$(MAKE) --no-print-directory ports
 	@rm -f $(BUILD)/test.counts build-san/test.counts
 	@rc=0; builds=$(BUILD); \
+	$(MAKE) --no-print-directory ports > $(BUILD)/ports.log 2>&1 & ports=$$!; \
 	if $(MAKE) --no-print-directory $(CHECK_J) BUILD=build-san CFLAGS="-O1 -g" SAN="$(SANFLAGS)" all; \
 	then builds="$$builds build-san"; else rc=1; fi; \
 	tests/run $$builds || rc=1; \
+	wait $$ports || { rc=1; echo "make ports: failed"; }; cat $(BUILD)/ports.log; \
 	FK_CHECK_T0=$(CHECK_T0) tests/total $(BUILD) build-san || rc=1; exit $$rc
 
 test: all

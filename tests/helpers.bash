@@ -29,18 +29,24 @@ fk_bg() {
 # polls (the time CMD takes is not counted, so a loaded machine gets longer). Every 20 ms for the
 # first second, then every 100 ms: tests run side by side, and a long wait polling a large file
 # 50 times a second takes CPU from the others.
+# The naps are bash's own `read -t` on a pipe that never has data, not sleep(1): the whole suite
+# is CPU-bound, and a process started per poll added up.
 fk_wait_for() {
-	local limit=$1 slept=0 n step
+	local limit=$1 slept=0 n step nap
 	shift
-	n=$(awk -v s="$limit" 'BEGIN{print int(s*1000)}')
+	case $limit in
+	*.*) n=${limit#*.}000 n=$((10#${limit%%.*}0 / 10 * 1000 + 10#${n:0:3})) ;;
+	*) n=$((limit * 1000)) ;;
+	esac
+	[ -n "${FK_NAP_FD:-}" ] || exec {FK_NAP_FD}<> <(:)
 	until "$@" 2>/dev/null; do
 		if [ "$slept" -ge "$n" ]; then
 			echo "timed out after ${limit}s waiting for: $*" >&2
 			return 1
 		fi
-		step=20
-		[ "$slept" -lt 1000 ] || step=100
-		sleep "0.$(printf '%03d' "$step")"
+		step=20 nap=0.02
+		[ "$slept" -lt 1000 ] || step=100 nap=0.1
+		read -r -t "$nap" -u "$FK_NAP_FD" || :
 		slept=$((slept + step))
 	done
 }
