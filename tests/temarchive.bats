@@ -227,6 +227,37 @@ OLDEST_MONTH='{"id":"1000001-month-2025-12-01T00:00","serial":1000001,"address":
 	grep -qx "serial=1000001 address=1 kind=hour slot=$((n - 1)) period=$last" "$FK_TMP/state"
 }
 
+@test "--taken-fd after SIGTERM: a count that comes within 5 s is kept, a reader that never closes is left after 5 s" {
+	sim --pace
+	mkfifo "$FK_TMP/taken"
+	# the reader's end held open here for the whole test, as by a wrapping shell
+	exec 4<> "$FK_TMP/taken"
+	temarchive -d "$FK_TTY" --state "$FK_TMP/state" --taken-fd 3 3< "$FK_TMP/taken" 4>&- \
+		> "$FK_TMP/out" 2> "$FK_TMP/err" &
+	pid=$!
+	fk_wait_for 20 sh -c "[ \$(wc -l < '$FK_TMP/out') -ge 3 ]"
+	echo 1 >&4
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	# the count of a reader that was still busy when the stop came
+	sleep 1
+	echo 3 >&4
+	rc=0
+	wait "$pid" || rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	exec 4>&-
+	[ "$rc" -eq 15 ]
+	third=$(sed -n 3p "$FK_TMP/out" | jq -r .period)
+	grep -qx "serial=1000001 address=1 kind=hour slot=2 period=$third" "$FK_TMP/state"
+	[ "$ms" -ge 4500 ] || { echo "took $ms ms"; false; }
+	[ "$ms" -lt 9000 ] || { echo "took $ms ms"; false; }
+	# a record printed after the third (a loaded machine) is said to be read again
+	n=$(wc -l < "$FK_TMP/out")
+	want=
+	[ "$n" -eq 3 ] || want="temarchive: $((n - 3)) of $n records printed not held by the reader; the next run reads them again"
+	[ "$(cat "$FK_TMP/err")" = "$want" ]
+}
+
 @test "SIGTERM while a silent meter is being retried: stops at once, status 15, no false 'no answer'" {
 	fk_start_temsim -v --silent 1 2> "$FK_TMP/sim.log"
 	temarchive -d "$FK_TTY" --timeout 3000 --retries 3 --state "$FK_TMP/state" \
