@@ -317,7 +317,8 @@ usage_error() {
 	[ "$(events down .reason)" = registration_denied ]
 }
 
-# held_by_other PORT: true once another program (atchat below) holds PORT's lock.
+# held_by_other PORT: true while another program (atchat below) holds PORT's lock.  Not a thing
+# to poll before that program has the port: the probe would take the lock itself first.
 held_by_other() {
 	local rc=0
 	atchat -d "$1" -t 0.2 -c AT > /dev/null 2>&1 || rc=$?
@@ -329,7 +330,9 @@ held_by_other() {
 	modem data --silent
 	# atchat holds the data port while it waits for an answer that never comes
 	fk_bg atchat -d "$FK_TMP/data" -t 60 '' AT OK '' > /dev/null
-	fk_wait_for 10 held_by_other "$FK_TMP/data"
+	# its AT has reached the modem: it has opened and locked the port
+	fk_wait_for 10 grep -q '^AT' "$FK_TMP/data.log"
+	held_by_other "$FK_TMP/data"
 	run --separate-stderr pppup -d "$FK_TMP/data" -c "$FK_TMP/at" --apn internet
 	[ "$status" -eq 12 ]
 	[ "$stderr" = "pppup: $FK_TMP/data: in use by another program" ]

@@ -394,8 +394,10 @@ send_until_status() {
 
 @test "a stop ends send while its input never pauses (yes | udpmsg send): status 15" {
 	# stdin always readable: Linux's ppoll() then returns it ready and leaves the signal
-	# pending, so only a wait that takes pending signals itself lets the stop in.
-	yes hello | ip netns exec "$NS_PC" udpmsg send 11.11.11.111 > /dev/null 2> "$FK_TMP/err" &
+	# pending, so only a wait that takes pending signals itself lets the stop in.  Niced: the
+	# flood would take a CPU from the tests beside it for as long as this one waits.
+	nice -n 10 yes hello |
+		nice -n 10 ip netns exec "$NS_PC" udpmsg send 11.11.11.111 > /dev/null 2> "$FK_TMP/err" &
 	FK_PIDS+=($!)
 	local p
 	fk_wait_for 10 pgrep -f 'udpmsg send 11.11.11.111'
