@@ -264,8 +264,6 @@ read_taken(struct run *r, int ms)
 		}
 		if (r->tlen >= sizeof(r->tbuf) - 1)
 			r->tlen = 0;	/* no count is that long */
-		if (ms > 0)
-			ms = 0;
 	}
 }
 
