@@ -32,12 +32,6 @@ fk_bg() {
 # The naps are bash's own `read -t` on a pipe that never has data, not sleep(1): the whole suite
 # is CPU-bound, and a process started per poll added up.
 fk_wait_for() {
-	# Outside bats' DEBUG trap, which runs at every command of a test and of the functions it
-	# calls (about 0.4 ms each here): under it a long poll loop cost more than its polls.
-	(trap - DEBUG; fk_wait_loop "$@")
-}
-
-fk_wait_loop() {
 	local limit=$1 slept=0 n step nap
 	shift
 	case $limit in
