@@ -260,11 +260,14 @@ port_new(const char *path, int baud, char *errbuf, size_t errlen)
 	return p;
 }
 
-/* The last step of every way out: a port not opened, a socket, or a line already restored. */
+/*
+ * The last step of every way out: a port not opened (fd negative, as the
+ * openers report failure), a socket, or a line already restored.
+ */
 static void
 port_free(struct ser_port *p)
 {
-	if (p->fd != -1)
+	if (p->fd >= 0)
 		close(p->fd);
 	free(p->path);
 	free(p);
@@ -287,7 +290,6 @@ open_tcp(const char *path, int baud, const struct ser_line *line, int *status,
 	p->sock = 1;
 	if ((p->fd = ser_tcp_open(path, wait_fd, errbuf, errlen)) < 0) {
 		*status = p->fd == -2 ? FK_SIGNAL : FK_NODEV;
-		p->fd = -1;
 		port_free(p);
 		return NULL;
 	}
