@@ -51,13 +51,15 @@ fk_wait_for() {
 	done
 }
 
+# fk_wait_gone PID [SECONDS]: wait until PID has exited (5 s).
 fk_wait_gone() {
-	fk_wait_for "${2:-5}" sh -c "! kill -0 $1 2>/dev/null"
+	fk_wait_for "${2:-5}" _fk_gone "$1"
 }
+_fk_gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # A TCP port on 127.0.0.1 nobody listens on right now.
 fk_free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	freeport
 }
 
 fk_port_open() {

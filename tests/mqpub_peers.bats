@@ -176,7 +176,7 @@ poison_run() {
 		if [ "$(wc -l < "$FK_TMP/picks")" -eq 1 ]; then
 			echo "$busy"
 		else
-			python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+			freeport
 		fi
 	}
 	fk_start_broker

@@ -301,7 +301,7 @@ listen_on() {
 	kill -TERM "$sender"
 	rc=0
 	wait "$sender" || rc=$?
-	[ "$rc" -eq 15 ]
+	[ "$rc" -eq 15 ] || { echo "rc=$rc"; false; }
 }
 
 send_until_status() {
@@ -404,8 +404,8 @@ send_until_status() {
 	p=$(pgrep -f 'udpmsg send 11.11.11.111')
 	fk_wait_for 5 caught_term "$p"
 	kill -TERM "$p"
-	fk_wait_for 10 bash -c "! kill -0 $p 2>/dev/null"
+	fk_wait_gone "$p" 10
 	rc=0
 	wait "${FK_PIDS[-1]}" || rc=$?
-	[ "$rc" -eq 15 ]
+	[ "$rc" -eq 15 ] || { echo "rc=$rc"; false; }
 }
