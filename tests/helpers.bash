@@ -7,10 +7,16 @@ fk_setup() {
 	if [ -n "${BATS_TEST_TMPDIR:-}" ]; then
 		FK_TMP=$BATS_TEST_TMPDIR FK_TMP_OWN=
 	else
-		FK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fk.XXXXXX") FK_TMP_OWN=1
+		fk_tmp_own
 	fi
 	FK_PIDS=()
 	export FK_TMP
+}
+
+# fk_tmp_own: FK_TMP becomes a directory of our own, which fk_teardown removes: for a test
+# whose processes run as another user (bats' directories are private to the user running it).
+fk_tmp_own() {
+	FK_TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/fk.XXXXXX") FK_TMP_OWN=1
 }
 
 fk_teardown() {

@@ -58,7 +58,7 @@ mq_flushed() {
 
 # Messages the subscriber got, without the sync ones.
 mq_got() { grep -v '^fk-sync ' "$1"; }
-mq_count_ge() { [ "$(mq_got "$1" | wc -l)" -ge "$2" ]; }
+mq_count_ge() { [ "$(grep -vc '^fk-sync ' "$1")" -ge "$2" ]; }
 
 # mq_seq_check OUT FIRST LAST [dups]: every seq FIRST..LAST arrived, nothing else; with "dups"
 # duplicates are allowed, else each exactly once and in order.

@@ -30,7 +30,7 @@ on_pc() { ip netns exec "$NS_PC" "$@"; }
 on_board() { ip netns exec "$NS_BOARD" "$@"; }
 
 # udp_bound NS PORT: a socket in NS is bound to UDP PORT.
-udp_bound() { [ -n "$(ip netns exec "$1" ss -Hunl "sport = :$2")" ]; }
+udp_bound() { [ -n "$(ss -N "$1" -Hunl "sport = :$2")" ]; }
 has_lines() { [ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]; }
 
 # bg_from FILE CMD...: fk_bg CMD reading FILE (bash gives a background job /dev/null for stdin

@@ -151,6 +151,7 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 @test "not root: each run leaves the line openable for the next, and a held line is status 12" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	fk_tmp_own
 	chmod 755 "$FK_TMP"
 	mkdir -m 777 "$FK_TMP/u"
 	FK_TTY=$FK_TMP/u/tty

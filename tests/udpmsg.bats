@@ -21,7 +21,11 @@ teardown() {
 }
 
 # caught_term PID: the process has its SIGTERM handler in place.
-caught_term() { local m; m=$(awk '/^SigCgt/{print $2}' "/proc/$1/status"); (( (16#$m >> 14) & 1 )); }
+caught_term() {
+	local k v m=
+	while read -r k v; do [ "$k" != SigCgt: ] || m=$v; done < "/proc/$1/status"
+	[ -n "$m" ] && (( (16#$m >> 14) & 1 ))
+}
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 
 # raw NS HOST PORT HEX: one datagram of exactly these bytes, for what udpmsg itself refuses.
