@@ -17,9 +17,12 @@ values() {
 }
 
 # socat as the converter: TCP on a free loopback port to the line at $1 (default temsim's).
+# One connection at a time, as a serial-to-TCP converter serves its port: socat's child for a
+# closed connection reads the line for another 0.5 s (-t), and a second child beside it took
+# the next run's answers (temarchive right after temread: "no answer from meter 1").
 bridge() {
 	BRIDGE_PORT=$(fk_free_port)
-	fk_bg socat "TCP-LISTEN:$BRIDGE_PORT,bind=127.0.0.1,reuseaddr,fork" \
+	fk_bg socat "TCP-LISTEN:$BRIDGE_PORT,bind=127.0.0.1,reuseaddr,fork,max-children=1" \
 		"FILE:${1:-$FK_TTY},raw,echo=0" 2>> "$FK_TMP/socat.log"
 	BRIDGE_PID=$FK_LAST_PID
 	fk_wait_for 10 listening "$BRIDGE_PORT"
@@ -238,7 +241,7 @@ blackhole() {
 	export FK_LOG=stderr
 	run --separate-stderr "$FK_TOP/scripts/meter-to-broker" -d "$DEV" -h 127.0.0.1 \
 		-p "$FK_BROKER_PORT" --spool "$FK_TMP/spool" --state-dir "$FK_TMP/st" --drain-timeout 30
-	# Shown only if the test fails (it failed once under make check's load, status unseen).
+	# Shown only if the test fails.
 	printf 'stderr: %s\n' "$stderr"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"current 1 (temread 0, mqpub 0)"* ]]
