@@ -5,7 +5,7 @@
 # directory of our own cost a mktemp and an rm a test); one of our own outside bats.
 fk_setup() {
 	if [ -n "${BATS_TEST_TMPDIR:-}" ]; then
-		FK_TMP=$BATS_TEST_TMPDIR FK_TMP_OWN=
+		FK_TMP=$BATS_TEST_TMPDIR
 	else
 		fk_tmp_own
 	fi
@@ -16,7 +16,7 @@ fk_setup() {
 # fk_tmp_own: FK_TMP becomes a directory of our own, which fk_teardown removes: for a test
 # whose processes run as another user (bats' directories are private to the user running it).
 fk_tmp_own() {
-	FK_TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/fk.XXXXXX") FK_TMP_OWN=1
+	FK_TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/fk.XXXXXX")
 }
 
 fk_teardown() {
@@ -27,7 +27,7 @@ fk_teardown() {
 	for p in "${FK_PIDS[@]}"; do
 		fk_wait_gone "$p" 5 || kill -9 "$p" 2>/dev/null
 	done
-	[ -z "$FK_TMP_OWN" ] || rm -rf "$FK_TMP"
+	[ "$FK_TMP" = "${BATS_TEST_TMPDIR:-}" ] || rm -rf "$FK_TMP"
 }
 
 # Run a command in the background and remember it for teardown; sets FK_LAST_PID.
